@@ -1,0 +1,228 @@
+/**
+ * The one configuration schema. `loadConfig` reads a plain environment map (src/main passes
+ * `process.env`, tests pass their own), validates every setting once, and returns a frozen Config.
+ * Nothing else in src/ reads the environment.
+ */
+
+export type IntakeEnv = 'development' | 'test' | 'production';
+
+export interface Config {
+  /** INTAKE_ENV: development | test | production. Default development. */
+  readonly env: IntakeEnv;
+  /** HOST. Default 127.0.0.1. */
+  readonly host: string;
+  /** PORT. Default 8000. */
+  readonly port: number;
+  /** PUBLIC_URL: the URL clients use; the JWT `iss`. Default http://HOST:PORT. */
+  readonly publicUrl: string;
+  /** SECRET_KEY: ≥ 32 bytes in production. In development a fixed insecure key is used if unset. */
+  readonly secretKey: string;
+  /** DATABASE_URL. Unset: an embedded PostgreSQL in DATA_DIR/postgres. */
+  readonly databaseUrl: string | null;
+  /** DATABASE_REPLICA_URL: read-only queries go here when set. */
+  readonly databaseReplicaUrl: string | null;
+  /** DATABASE_POOL_SIZE. Default 10. */
+  readonly databasePoolSize: number;
+  /** DATA_DIR: where embedded PostgreSQL and local files live. Default ./data. */
+  readonly dataDir: string;
+  /** EMBEDDED_PG_PORT: port of the embedded PostgreSQL. Default 54329. */
+  readonly embeddedPgPort: number;
+  /** REDIS_URL. Unset: rate limits, caches and the denylist are kept in process. */
+  readonly redisUrl: string | null;
+  /** TRUST_PROXY: false (default), true, a hop count, or a comma list of proxy addresses. */
+  readonly trustProxy: boolean | number | string;
+  /** CORS_ORIGINS: comma-separated allowed origins. Default empty (no cross-origin access). */
+  readonly corsOrigins: readonly string[];
+  /** LOG_LEVEL: fatal | error | warn | info | debug | trace | silent. Default info (warn in test). */
+  readonly logLevel: string;
+  /** STORAGE_DIR: uploaded files. Default DATA_DIR/uploads. */
+  readonly storageDir: string;
+  /** MAX_UPLOAD_MB. Default 100. */
+  readonly maxUploadMb: number;
+  /** BODY_LIMIT_KB: max JSON body size. Default 1024. */
+  readonly bodyLimitBytes: number;
+  /** WORKER: on | off — run the job worker inside `intake serve`. Default on. */
+  readonly worker: boolean;
+  /** ANTHROPIC_API_KEY. Unset: AI review is off. */
+  readonly anthropicApiKey: string | null;
+  /** SMTP_URL. Unset: emails are logged (development) or not sent. */
+  readonly smtpUrl: string | null;
+  /** EMAIL_FROM. Default Intake <no-reply@localhost>. */
+  readonly emailFrom: string;
+  /** ACCESS_TOKEN_TTL: seconds. Default 900 (15 min). */
+  readonly accessTokenTtlSeconds: number;
+  /** REFRESH_TOKEN_TTL: seconds, absolute lifetime of a refresh family. Default 604800 (7 days). */
+  readonly refreshTokenTtlSeconds: number;
+  /** REFRESH_REUSE_GRACE: seconds in which a rotated refresh token may be presented again. Default 10. */
+  readonly refreshReuseGraceSeconds: number;
+  /** JWT_CLOCK_SKEW: seconds of clock skew tolerated when verifying tokens. Default 60, max 60. */
+  readonly jwtClockSkewSeconds: number;
+  /** PASSWORD_MIN_LENGTH. Default 8. */
+  readonly passwordMinLength: number;
+  /** COOKIE_SECURE: true | false. Default true outside development and test. */
+  readonly cookieSecure: boolean;
+  /** RATE_LIMIT_AUTH: requests per minute per client IP and per email on auth routes. Default 10. */
+  readonly rateLimitAuthPerMinute: number;
+  /** RATE_LIMIT_API: requests per minute per user on the API. Default 100. */
+  readonly rateLimitApiPerMinute: number;
+  /** API_DOCS: on | off — serve /api/docs. Default on. */
+  readonly apiDocs: boolean;
+  /** DEV_FEATURES: development-only conveniences (HS256 test issuer, Basic auth). Default off. */
+  readonly devFeatures: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const DEV_SECRET_KEY = 'insecure-development-key-change-me-0123456789abcdef';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optional(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}; got "${value}".`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'on', 'yes'].includes(value)) return true;
+    if (['0', 'false', 'off', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be on/off (true/false); got "${value}".`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}; got "${value}".`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: readonly string[]): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must be a ${protocols.join(' or ')} URL.`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL.`);
+    }
+    return value;
+  }
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (['1', 'true', 'on', 'yes'].includes(lower)) return true;
+  if (['0', 'false', 'off', 'no'].includes(lower)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** Validates the environment once and returns a frozen Config, or throws ConfigError naming each bad setting. */
+export function loadConfig(env: Env): Config {
+  const r = new Reader(env);
+  const intakeEnv = r.oneOf<IntakeEnv>('INTAKE_ENV', ['development', 'test', 'production'], 'development');
+  const production = intakeEnv === 'production';
+  const host = r.string('HOST', '127.0.0.1');
+  const port = r.int('PORT', 8000, 0, 65535);
+  const dataDir = r.string('DATA_DIR', './data');
+
+  const secretKey = r.raw('SECRET_KEY');
+  if (production && (secretKey === undefined || Buffer.byteLength(secretKey) < 32)) {
+    r.problems.push(
+      'SECRET_KEY must be set to at least 32 bytes in production (e.g. `openssl rand -base64 48`).',
+    );
+  }
+
+  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`;
+  const cookieSecure = r.bool('COOKIE_SECURE', intakeEnv === 'production');
+  const devFeatures = r.bool('DEV_FEATURES', false);
+  if (production && !cookieSecure) r.problems.push('COOKIE_SECURE must be on in production.');
+  if (production && devFeatures) r.problems.push('DEV_FEATURES must be off in production.');
+  if (production && publicUrl.startsWith('http:') && !r.bool('ALLOW_HTTP_PUBLIC_URL', false)) {
+    r.problems.push('PUBLIC_URL must be https in production (set ALLOW_HTTP_PUBLIC_URL=on behind a TLS proxy that rewrites it).');
+  }
+
+  const clockSkew = r.int('JWT_CLOCK_SKEW', 60, 0, 60);
+  const logLevel = r.oneOf('LOG_LEVEL', LOG_LEVELS, intakeEnv === 'test' ? 'warn' : 'info');
+
+  const config: Config = {
+    env: intakeEnv,
+    host,
+    port,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    secretKey: secretKey ?? DEV_SECRET_KEY,
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseReplicaUrl: r.url('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 1000),
+    dataDir,
+    embeddedPgPort: r.int('EMBEDDED_PG_PORT', 54329, 1, 65535),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    trustProxy: parseTrustProxy(r.raw('TRUST_PROXY')),
+    corsOrigins: (r.raw('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    logLevel,
+    storageDir: r.string('STORAGE_DIR', `${dataDir.replace(/\/+$/, '')}/uploads`),
+    maxUploadMb: r.int('MAX_UPLOAD_MB', 100, 1, 100_000),
+    bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1_048_576) * 1024,
+    worker: r.bool('WORKER', true),
+    anthropicApiKey: r.optional('ANTHROPIC_API_KEY'),
+    smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+    emailFrom: r.string('EMAIL_FROM', 'Intake <no-reply@localhost>'),
+    accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL', 900, 30, 86_400),
+    refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL', 604_800, 60, 31_536_000),
+    refreshReuseGraceSeconds: r.int('REFRESH_REUSE_GRACE', 10, 0, 60),
+    jwtClockSkewSeconds: clockSkew,
+    passwordMinLength: r.int('PASSWORD_MIN_LENGTH', 8, 1, 1024),
+    cookieSecure,
+    rateLimitAuthPerMinute: r.int('RATE_LIMIT_AUTH', 10, 1, 1_000_000),
+    rateLimitApiPerMinute: r.int('RATE_LIMIT_API', 100, 1, 1_000_000),
+    apiDocs: r.bool('API_DOCS', true),
+    devFeatures,
+  };
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze({ ...config, corsOrigins: Object.freeze([...config.corsOrigins]) });
+}
