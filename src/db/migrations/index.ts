@@ -1,0 +1,10 @@
+/**
+ * The migration registry, in order. Keys sort lexically and are what Kysely records in
+ * `kysely_migration`, so never rename one that has shipped. Features add their files here.
+ */
+import type { Migration } from 'kysely';
+import * as m0001Identity from './0001-identity.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_identity': m0001Identity,
+};
