@@ -1,0 +1,7 @@
+/** The spreadsheet engine's public surface. Imports nothing of the app. */
+export * from './errors.js';
+export * from './schema/index.js';
+export * from './validate/index.js';
+// TODO(lead): enable once src/engine/reader/index.ts lands.
+// export * from './reader/index.js';
+export * from './export/index.js';

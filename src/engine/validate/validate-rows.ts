@@ -1,0 +1,318 @@
+/**
+ * The validation loop: header detection and matching, then every data row against the compiled
+ * field rules, uniqueness and keys. Pure over an async iterable of row batches, so it is tested
+ * without files and reused by anything that produces rows.
+ */
+import { EngineError } from '../errors.js';
+import type { CellValue, Progress, ReaderLimits, Row, SpreadsheetFormat } from '../reader/types.js';
+import { parseSchema } from '../schema/schema-parser.js';
+import type { TableSchema } from '../schema/types.js';
+import { CAST_INVALID, cellText, DEFAULT_MISSING_VALUES, isMissingCell } from '../schema/value-cast.js';
+import { cellRef, columnLetter } from './column-letter.js';
+import { compileFieldRule, shown, valueKey, type FieldRule } from './field-rules.js';
+import { matchHeader } from './header-matcher.js';
+import { ReportBuilder } from './report-builder.js';
+import type { Report, ValidationIssue } from './types.js';
+
+export interface ValidateOptions {
+  /** Sheet name to read (xlsx). Default: the first visible worksheet. */
+  sheet?: string;
+  /** Cap on `report.errors`; counts stay complete. Default 1000. */
+  maxErrors?: number;
+  limits?: Partial<ReaderLimits>;
+  /** Name for `report.file.name`. Default: the basename of the path. */
+  fileName?: string;
+  /** Confirmed header text → field name overrides, applied before name matching. */
+  headerMapping?: Readonly<Record<string, string>>;
+  /** Called with EVERY issue, uncapped, in report order. */
+  onIssue?: (issue: ValidationIssue) => void;
+  /** Called for every data row with the cast value per schema field (null: missing or invalid). */
+  onRow?: (row: { number: number; values: Record<string, unknown>; valid: boolean }) => void;
+  /** Called at most about 4 times a second, and once at the end. */
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface RowsMeta {
+  readonly name: string;
+  readonly format: SpreadsheetFormat;
+  readonly sheet: string | null;
+  readonly bytes: number;
+  /** Reader progress, for `onProgress`; without it progress counts rows only. */
+  readonly progress?: () => Progress;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+
+function isBlankRow(cells: ReadonlyArray<CellValue | undefined>): boolean {
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (c !== undefined && !(c.t === 's' && c.v === '')) return false;
+  }
+  return true;
+}
+
+interface KeyRule {
+  readonly code: 'primary_key' | 'unique_key';
+  readonly fieldIndexes: readonly number[];
+  /** The leftmost bound column of the key: where its issue is reported. */
+  readonly column: number;
+  readonly seen: Map<string, number>;
+  readonly describe: string;
+}
+
+interface Bound {
+  readonly column: number;
+  readonly letter: string;
+  readonly fieldIndex: number;
+  readonly rule: FieldRule;
+  readonly seen: Map<string, number> | null;
+}
+
+/** Validates rows (in batches) against a schema. The header is the first non-blank row. */
+export async function validateRows(
+  rows: AsyncIterable<readonly Row[]>,
+  schemaInput: TableSchema,
+  meta: RowsMeta,
+  options: ValidateOptions = {},
+): Promise<Report> {
+  // Re-checking costs microseconds and guarantees the invariants compiled rules rely on, even for
+  // a schema object built by hand.
+  const schema = parseSchema(schemaInput);
+  const maxErrors = options.maxErrors ?? 1000;
+  if (!Number.isInteger(maxErrors) || maxErrors < 0) {
+    throw new RangeError(`maxErrors must be a non-negative integer; got ${maxErrors}`);
+  }
+  const report = new ReportBuilder(meta, maxErrors, options.onIssue);
+  const missingValues = new Set(schema.missingValues ?? DEFAULT_MISSING_VALUES);
+  const primaryKey = schema.primaryKey ?? [];
+  const rules = schema.fields.map((f) => compileFieldRule(f, primaryKey));
+  const { onRow, onProgress, signal } = options;
+
+  let header: ReturnType<typeof matchHeader> | null = null;
+  let bound: Bound[] = [];
+  let keyRules: KeyRule[] = [];
+  const reportedUnnamed = new Set<number>();
+  // Per-row scratch, reused: issue and its column position, for ordering key issues.
+  const rowIssues: ValidationIssue[] = [];
+  const rowIssueCols: number[] = [];
+  const castValues: unknown[] = new Array(schema.fields.length).fill(null);
+  let rowsRead = 0;
+  let lastProgress = performance.now();
+
+  const progress = (): Progress => meta.progress?.() ?? { bytesRead: 0, bytesTotal: meta.bytes, rowsRead };
+
+  for await (const batch of rows) {
+    signal?.throwIfAborted();
+    for (const row of batch) {
+      rowsRead++;
+      const cells = row.cells;
+      if (isBlankRow(cells)) continue;
+      if (header === null) {
+        header = matchHeader(cells, row.number, schema, options.headerMapping);
+        for (const issue of header.issues) report.add(issue);
+        bound = header.bindings.map((b) => {
+          const rule = rules[b.fieldIndex];
+          return {
+            column: b.column,
+            letter: columnLetter(b.column),
+            fieldIndex: b.fieldIndex,
+            rule,
+            seen: rule.unique ? new Map<string, number>() : null,
+          };
+        });
+        keyRules = buildKeyRules(schema, bound, rules);
+        continue;
+      }
+      const rowNumber = row.number;
+      rowIssues.length = 0;
+      rowIssueCols.length = 0;
+      for (let b = 0; b < bound.length; b++) {
+        const { column, rule } = bound[b];
+        const cell = cells[column];
+        if (isMissingCell(cell, missingValues)) {
+          if (rule.required) {
+            rowIssues.push({
+              row: rowNumber,
+              column: rule.field.name,
+              cell: bound[b].letter + rowNumber,
+              code: 'required',
+              message: `${rule.label} is required`,
+              value: null,
+            });
+            rowIssueCols.push(column);
+          }
+          continue;
+        }
+        const c = cell as CellValue;
+        const value = rule.cast(c);
+        if (value === CAST_INVALID) {
+          const text = cellText(c) ?? '';
+          rowIssues.push({
+            row: rowNumber,
+            column: rule.field.name,
+            cell: bound[b].letter + rowNumber,
+            code: 'type',
+            message: rule.typeMessage(c, text),
+            value: text,
+          });
+          rowIssueCols.push(column);
+          continue;
+        }
+        castValues[bound[b].fieldIndex] = value;
+        const checks = rule.checks;
+        let ok = true;
+        for (let k = 0; k < checks.length; k++) {
+          if (checks[k].test(value)) continue;
+          ok = false;
+          const text = cellText(c) ?? '';
+          rowIssues.push({
+            row: rowNumber,
+            column: rule.field.name,
+            cell: bound[b].letter + rowNumber,
+            code: checks[k].code,
+            message: checks[k].message(value, text),
+            value: text,
+          });
+          rowIssueCols.push(column);
+        }
+        const seen = bound[b].seen;
+        if (seen !== null) {
+          const key = valueKey(value);
+          const first = seen.get(key);
+          if (first === undefined) seen.set(key, rowNumber);
+          else {
+            const text = cellText(c) ?? '';
+            rowIssues.push({
+              row: rowNumber,
+              column: rule.field.name,
+              cell: bound[b].letter + rowNumber,
+              code: 'unique',
+              message: `${rule.label} must be unique; ${shown(text)} already appears in row ${first}`,
+              value: text,
+            });
+            rowIssueCols.push(column);
+          }
+        }
+        if (!ok) castValues[bound[b].fieldIndex] = null;
+      }
+      for (let k = 0; k < keyRules.length; k++)
+        checkKey(keyRules[k], rowNumber, castValues, rowIssues, rowIssueCols);
+      const rowHasErrors = rowIssues.length > 0;
+      if (header.extrasAreErrors)
+        checkUnnamed(header, cells, rowNumber, reportedUnnamed, rowIssues, rowIssueCols);
+      for (let i = 0; i < rowIssues.length; i++) report.add(rowIssues[i]);
+      report.countRow(rowHasErrors);
+      if (onRow !== undefined) {
+        const values: Record<string, unknown> = {};
+        for (let f = 0; f < schema.fields.length; f++) values[schema.fields[f].name] = castValues[f];
+        onRow({ number: rowNumber, values, valid: !rowHasErrors });
+      }
+      for (let f = 0; f < castValues.length; f++) castValues[f] = null;
+    }
+    if (onProgress !== undefined) {
+      const now = performance.now();
+      if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        onProgress(progress());
+      }
+    }
+  }
+  if (header === null) {
+    throw new EngineError('empty_file', 'The file has no header row: every row is empty');
+  }
+  onProgress?.(progress());
+  return report.build();
+}
+
+function buildKeyRules(schema: TableSchema, bound: readonly Bound[], rules: readonly FieldRule[]): KeyRule[] {
+  const columnOf = new Map(bound.map((b) => [b.fieldIndex, b.column]));
+  const indexOf = new Map(schema.fields.map((f, i) => [f.name, i]));
+  const out: KeyRule[] = [];
+  const add = (code: KeyRule['code'], names: readonly string[]): void => {
+    const fieldIndexes = names.map((n) => indexOf.get(n) as number);
+    // A key with a field that has no column cannot be checked; the missing column is reported.
+    if (!fieldIndexes.every((i) => columnOf.has(i))) return;
+    const labels = fieldIndexes.map((i) => rules[i].label).join(', ');
+    out.push({
+      code,
+      fieldIndexes,
+      column: Math.min(...fieldIndexes.map((i) => columnOf.get(i) as number)),
+      seen: new Map(),
+      describe: code === 'primary_key' ? `The primary key (${labels})` : `The combination of ${labels}`,
+    });
+  };
+  if (schema.primaryKey !== undefined) add('primary_key', schema.primaryKey);
+  for (const key of schema.uniqueKeys ?? []) add('unique_key', key);
+  return out;
+}
+
+/**
+ * Tuple uniqueness. A tuple with a missing or invalid part is skipped: it has its own error, and
+ * missing values are exempt from uniqueness as for single fields.
+ */
+function checkKey(
+  key: KeyRule,
+  rowNumber: number,
+  castValues: readonly unknown[],
+  rowIssues: ValidationIssue[],
+  rowIssueCols: number[],
+): void {
+  const parts: string[] = [];
+  for (const i of key.fieldIndexes) {
+    const v = castValues[i];
+    if (v === null) return;
+    parts.push(valueKey(v as string | number | boolean));
+  }
+  // The unit separator cannot collide with ordinary text in a cell.
+  const tuple = parts.join('\u001f');
+  const first = key.seen.get(tuple);
+  if (first === undefined) {
+    key.seen.set(tuple, rowNumber);
+    return;
+  }
+  const shownTuple = shown(parts.join(', '));
+  insertAt(rowIssues, rowIssueCols, key.column, {
+    row: rowNumber,
+    column: null,
+    cell: cellRef(key.column, rowNumber),
+    code: key.code,
+    message: `${key.describe} must be unique; ${shownTuple} already appears in row ${first}`,
+    value: shownTuple,
+  });
+}
+
+/** Data under an empty header cell (or past the header's end) is one `extra_column` per column. */
+function checkUnnamed(
+  header: ReturnType<typeof matchHeader>,
+  cells: ReadonlyArray<CellValue | undefined>,
+  rowNumber: number,
+  reported: Set<number>,
+  rowIssues: ValidationIssue[],
+  rowIssueCols: number[],
+): void {
+  const check = (col: number): void => {
+    const c = cells[col];
+    if (c === undefined || (c.t === 's' && c.v === '') || reported.has(col)) return;
+    reported.add(col);
+    const ref = cellRef(col, rowNumber);
+    insertAt(rowIssues, rowIssueCols, col, {
+      row: rowNumber,
+      column: '',
+      cell: ref,
+      code: 'extra_column',
+      message: `Column ${columnLetter(col)} has values but no header (first at ${ref})`,
+      value: cellText(c),
+    });
+  };
+  for (const col of header.unnamedColumns) check(col);
+  for (let col = header.width; col < cells.length; col++) check(col);
+}
+
+/** Inserts an issue after the row's issues at or left of `column`, keeping column order. */
+function insertAt(issues: ValidationIssue[], cols: number[], column: number, issue: ValidationIssue): void {
+  let i = cols.length;
+  while (i > 0 && cols[i - 1] > column) i--;
+  issues.splice(i, 0, issue);
+  cols.splice(i, 0, column);
+}
