@@ -12,7 +12,7 @@ import { migrations as registry } from './migrations/index.js';
  * so two processes starting on an empty database could both try to create them; this lock is held
  * around the whole run instead.
  */
-const MIGRATION_LOCK_KEY = 7_242_016_001;
+export const MIGRATION_LOCK_KEY = 7_242_016_001;
 
 class StaticProvider implements MigrationProvider {
   constructor(private readonly all: Record<string, Migration>) {}
