@@ -1,0 +1,60 @@
+/**
+ * The HTTP app, assembled in one place and not listening (src/main listens; tests `inject`).
+ * Order matters: the request id comes first so every response carries it; OpenAPI before any
+ * route so the spec sees them all; identity before the rate limits so limits know the user.
+ */
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.js';
+import { identityPlugin } from '../features/identity/index.js';
+import { handleError, handleNotFound } from './error-handler.js';
+import { healthRoutes } from './plugins/health.routes.js';
+import openapiPlugin from './plugins/openapi.plugin.js';
+import rateLimitPlugin from './plugins/rate-limit.plugin.js';
+import securityPlugin from './plugins/security.plugin.js';
+import { RequestLogController } from './log-controller.js';
+import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
+import { createValidatorFactory } from './validator-compiler.js';
+
+/** Options for tests and tools; production calls `buildApp(deps)`. */
+export interface BuildAppOptions {
+  /** Registered after the infrastructure and before the error handlers (test-only routes). */
+  register?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+/** Fastify's typings lack the hop count proxy-addr understands; express it as a function. */
+function trustProxyOption(
+  value: boolean | number | string,
+): boolean | string | ((addr: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_addr, hop) => hop < value : value;
+}
+
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: generateRequestId,
+    logController: new RequestLogController(),
+    trustProxy: trustProxyOption(config.trustProxy),
+    bodyLimit: config.bodyLimitBytes,
+    // Proxies and clients retrying slow uploads should not hold sockets forever.
+    requestTimeout: 120_000,
+    schemaController: { compilersFactory: { buildValidator: createValidatorFactory() } },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  await app.register(securityPlugin, { config });
+  await app.register(openapiPlugin, { config });
+  await app.register(identityPlugin, { deps });
+  await app.register(rateLimitPlugin, { deps });
+  await app.register(healthRoutes, { deps });
+  if (options.register) await options.register(app);
+
+  app.setNotFoundHandler(handleNotFound);
+  app.setErrorHandler(handleError);
+  await app.ready();
+  return app;
+}
