@@ -1,0 +1,144 @@
+import { EngineError } from '../errors.js';
+import { tooLong } from './shared-strings.js';
+import type { CellValue, ReaderLimits, Row } from './types.js';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** One record longer than this is almost always an unmatched quote swallowing the file. */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A byte-level CSV record parser over UTF-8 chunks (RFC 4180 plus what spreadsheets write: CR-only,
+ * LF or CRLF record ends, `""` escapes, newlines inside quotes). Fields are decoded straight from
+ * byte ranges into fresh strings. A record cut by a chunk end is re-parsed with the next chunk.
+ */
+export class CsvRecordParser {
+  batch: Row[] = [];
+  /** Records completed so far; also the number of the last one. */
+  records = 0;
+  private carry: Buffer | null = null;
+
+  constructor(
+    private readonly delimiter: number,
+    private readonly limits: ReaderLimits,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.parse(this.carry === null ? chunk : Buffer.concat([this.carry, chunk]), false);
+  }
+
+  /** Call after the last chunk: a final record without a line break is still a record. */
+  finish(): void {
+    if (this.carry !== null) this.parse(this.carry, true);
+  }
+
+  private parse(buf: Buffer, final: boolean): void {
+    this.carry = null;
+    const len = buf.length;
+    const delim = this.delimiter;
+    const maxChars = this.limits.maxCellChars;
+    const maxColumns = this.limits.maxColumns;
+    let pos = 0;
+    let recStart = 0;
+    let incomplete = false;
+    records: while (pos < len) {
+      recStart = pos;
+      incomplete = true;
+      const cells: (CellValue | undefined)[] = [];
+      let hasValue = false;
+      for (;;) {
+        let value: string | undefined;
+        let p = pos;
+        if (buf[p] === QUOTE) {
+          // Quoted field: find the closing quote, skipping "" escapes.
+          let escaped = false;
+          let q = p + 1;
+          for (;;) {
+            q = buf.indexOf(QUOTE, q);
+            if (q === -1 || q + 1 >= len) {
+              if (!final) break records;
+              if (q === -1) q = len;
+              break;
+            }
+            if (buf[q + 1] === QUOTE) {
+              escaped = true;
+              q += 2;
+              continue;
+            }
+            break;
+          }
+          if (q > len) q = len;
+          value = buf.toString('utf8', p + 1, q);
+          if (escaped) value = value.replace(/""/g, '"');
+          p = q + 1;
+          // Text after the closing quote (`"ab"cd`) is kept, as spreadsheets do.
+          if (p < len && buf[p] !== delim && buf[p] !== LF && buf[p] !== CR) {
+            const s = p;
+            while (p < len && buf[p] !== delim && buf[p] !== LF && buf[p] !== CR) p++;
+            if (p === len && !final) break records;
+            value += buf.toString('utf8', s, p);
+          }
+        } else {
+          while (p < len) {
+            const b = buf[p];
+            if (b === delim || b === LF || b === CR) break;
+            p++;
+          }
+          if (p === len && !final) break records;
+          if (p > pos) value = buf.toString('utf8', pos, p);
+        }
+        if (value !== undefined && value !== '') {
+          if (value.length > maxChars) throw tooLong(maxChars);
+          cells.push({ t: 's', v: value });
+          hasValue = true;
+        } else {
+          cells.push(undefined);
+        }
+        if (cells.length > maxColumns) {
+          throw new EngineError(
+            'limit_exceeded',
+            `Record ${this.records + 1} has more than ${maxColumns.toLocaleString('en-US')} fields.`,
+          );
+        }
+        if (p >= len) {
+          // End of input (final): the record ends here.
+          pos = len;
+          break;
+        }
+        const b = buf[p];
+        if (b === delim) {
+          pos = p + 1;
+          if (pos === len && !final) break records;
+          if (pos === len) {
+            cells.push(undefined);
+            break;
+          }
+          continue;
+        }
+        if (b === CR) {
+          if (p + 1 === len && !final) break records;
+          pos = buf[p + 1] === LF ? p + 2 : p + 1;
+        } else {
+          pos = p + 1;
+        }
+        break;
+      }
+      incomplete = false;
+      this.records++;
+      this.batch.push({ number: this.records, cells: hasValue ? cells : [] });
+    }
+    if (incomplete) {
+      // The record starting at recStart is cut by the chunk end: keep it for the next chunk.
+      const rest = buf.subarray(recStart);
+      if (rest.length > MAX_RECORD_BYTES) {
+        throw new EngineError(
+          'limit_exceeded',
+          `Record ${this.records + 1} is longer than 16 MB; the file probably has a quote (") that is never closed.`,
+        );
+      }
+      this.carry = rest;
+    }
+  }
+}

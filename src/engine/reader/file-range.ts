@@ -1,0 +1,29 @@
+import type { FileHandle } from 'node:fs/promises';
+
+/** Counts bytes handed out by `readFileRange`, for progress and compression-ratio checks. */
+export interface ReadCounter {
+  bytes: number;
+}
+
+/**
+ * Reads [start, end) of an open file in chunks. Unlike `fh.createReadStream`, stopping early never
+ * closes the shared file handle (a destroyed fs stream closes its descriptor even with autoClose off).
+ */
+export async function* readFileRange(
+  fh: FileHandle,
+  start: number,
+  end: number,
+  chunkSize: number,
+  counter: ReadCounter,
+): AsyncGenerator<Buffer> {
+  let pos = start;
+  while (pos < end) {
+    const want = Math.min(chunkSize, end - pos);
+    const buf = Buffer.allocUnsafe(want);
+    const { bytesRead } = await fh.read(buf, 0, want, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    counter.bytes += bytesRead;
+    yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+  }
+}

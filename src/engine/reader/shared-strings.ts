@@ -1,0 +1,176 @@
+import { EngineError } from '../errors.js';
+import type { ReaderLimits } from './types.js';
+import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
+import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
+import { formatBytes } from './zip-archive.js';
+
+/**
+ * The shared-strings table, kept compact: all strings as UTF-8 in one Buffer plus a Uint32Array of
+ * offsets (a million JS strings would cost several times the memory). Strings are decoded on lookup;
+ * a small direct-mapped cache makes repeated values (enums, codes) cheap.
+ */
+export class SharedStrings {
+  private data = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  private offsets = new Uint32Array(1024);
+  private n = 0;
+  private readonly cacheIndex = new Int32Array(4096).fill(-1);
+  private readonly cacheValue: string[] = new Array<string>(4096).fill('');
+
+  constructor(private readonly maxBytes: number) {}
+
+  get count(): number {
+    return this.n;
+  }
+
+  get byteLength(): number {
+    return this.used;
+  }
+
+  addBytes(src: Buffer, start: number, end: number): void {
+    const len = end - start;
+    this.ensure(len);
+    src.copy(this.data, this.used, start, end);
+    this.used += len;
+    this.commit();
+  }
+
+  addString(s: string): void {
+    const max = Buffer.byteLength(s, 'utf8');
+    this.ensure(max);
+    this.used += this.data.write(s, this.used, 'utf8');
+    this.commit();
+  }
+
+  /** The string at `index`, or undefined when the index is outside the table. */
+  get(index: number): string | undefined {
+    if (index < 0 || index >= this.n) return undefined;
+    const slot = index & 4095;
+    if (this.cacheIndex[slot] === index) return this.cacheValue[slot];
+    const start = index === 0 ? 0 : this.offsets[index - 1];
+    const s = this.data.toString('utf8', start, this.offsets[index]);
+    this.cacheIndex[slot] = index;
+    this.cacheValue[slot] = s;
+    return s;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.used + extra;
+    if (need > this.maxBytes) {
+      throw new EngineError(
+        'limit_exceeded',
+        `The workbook's shared-strings table is larger than ${formatBytes(this.maxBytes)}; this file is too large to read.`,
+      );
+    }
+    if (need > this.data.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(need, this.data.length * 2), this.maxBytes));
+      this.data.copy(grown, 0, 0, this.used);
+      this.data = grown;
+    }
+  }
+
+  private commit(): void {
+    if (this.n === this.offsets.length) {
+      const grown = new Uint32Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.n++] = this.used;
+  }
+}
+
+/** Streams `sharedStrings.xml` into a SharedStrings table. Rich-text runs joined, `<rPh>` dropped. */
+export class SharedStringsParser extends XmlStreamScanner {
+  readonly table: SharedStrings;
+  private inSi = false;
+  private inRph = 0;
+  private rawBuf: Buffer | null = null;
+  private rawStart = 0;
+  private rawEnd = 0;
+  private parts: string[] = [];
+  private needsEscapes = false;
+
+  constructor(
+    partName: string,
+    private readonly limits: ReaderLimits,
+  ) {
+    super(partName, limits.maxCellChars * 4 + 65536);
+    this.table = new SharedStrings(limits.maxSharedStringsBytes);
+  }
+
+  protected onOpen(
+    buf: Buffer,
+    ns: number,
+    ne: number,
+    _as: number,
+    _ae: number,
+    selfClosing: boolean,
+  ): void {
+    if (nameIs(buf, ns, ne, 'si')) {
+      if (selfClosing) {
+        this.table.addBytes(buf, 0, 0);
+        return;
+      }
+      this.inSi = true;
+      this.rawBuf = null;
+      this.parts.length = 0;
+      this.needsEscapes = false;
+    } else if (this.inSi && !selfClosing) {
+      if (ne - ns === 1 && buf[ns] === 0x74 && this.inRph === 0) this.capturing = true;
+      else if (nameIs(buf, ns, ne, 'rPh')) this.inRph++;
+    }
+  }
+
+  protected onClose(buf: Buffer, ns: number, ne: number): void {
+    if (ne - ns === 1 && buf[ns] === 0x74) {
+      this.capturing = false;
+    } else if (nameIs(buf, ns, ne, 'rPh')) {
+      if (this.inRph > 0) this.inRph--;
+    } else if (nameIs(buf, ns, ne, 'si') && this.inSi) {
+      this.inSi = false;
+      this.finishString();
+    }
+  }
+
+  protected onText(buf: Buffer, start: number, end: number, cdata: boolean): void {
+    const flags = cdata ? 0 : scanTextFlags(buf, start, end);
+    if (flags === 0 && this.rawBuf === null && this.parts.length === 0 && !cdata) {
+      // Fast path: one plain run is copied as bytes, never decoded to a JS string.
+      this.rawBuf = buf;
+      this.rawStart = start;
+      this.rawEnd = end;
+      return;
+    }
+    if (this.rawBuf !== null) {
+      this.parts.push(this.rawBuf.toString('utf8', this.rawStart, this.rawEnd));
+      this.rawBuf = null;
+    }
+    if (flags & NEEDS_ESCAPES) this.needsEscapes = true;
+    this.parts.push(cdata ? buf.toString('utf8', start, end) : decodeXmlText(buf, start, end, flags));
+  }
+
+  private finishString(): void {
+    const maxChars = this.limits.maxCellChars;
+    if (this.rawBuf !== null) {
+      const bytes = this.rawEnd - this.rawStart;
+      if (bytes > maxChars && this.rawBuf.toString('utf8', this.rawStart, this.rawEnd).length > maxChars) {
+        throw tooLong(maxChars);
+      }
+      this.table.addBytes(this.rawBuf, this.rawStart, this.rawEnd);
+      this.rawBuf = null;
+      return;
+    }
+    let s = this.parts.join('');
+    this.parts.length = 0;
+    if (this.needsEscapes) s = decodeOoxmlEscapes(s);
+    if (s.length > maxChars) throw tooLong(maxChars);
+    this.table.addString(s);
+  }
+}
+
+export function tooLong(maxChars: number): EngineError {
+  return new EngineError(
+    'limit_exceeded',
+    `A cell holds more than ${maxChars.toLocaleString('en-US')} characters.`,
+  );
+}

@@ -1,0 +1,395 @@
+import { EngineError } from '../errors.js';
+import { EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS } from './limits.js';
+import type { SharedStrings } from './shared-strings.js';
+import { tooLong } from './shared-strings.js';
+import type { CellValue, ReaderLimits, Row } from './types.js';
+import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
+import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
+
+/** Cell types from the `t` attribute. */
+const T_NUMBER = 0;
+const T_SHARED = 1;
+const T_BOOL = 2;
+const T_ERROR = 3;
+const T_STR = 4;
+const T_INLINE = 5;
+const T_DATE = 6;
+
+const NO_ROW = -1;
+
+/**
+ * Streams a worksheet part into rows. This is the hot path: cells are read from byte ranges
+ * (column letters, style numbers and integers never become strings), and rows without any value
+ * (styled padding, which some writers emit by the thousand) are never materialised.
+ */
+export class SheetParser extends XmlStreamScanner {
+  /** Completed rows not yet handed out; the reader drains it after each chunk. */
+  batch: Row[] = [];
+  rowsRead = 0;
+
+  private rowNumber = 0;
+  private inRow = false;
+  private cells: (CellValue | undefined)[] | null = null;
+  private lastCol = -1;
+
+  private cellCol = -1;
+  private cellType = T_NUMBER;
+  private cellStyle = 0;
+  private value: CellValue | undefined = undefined;
+  /** Pieces of `<is>` text or a `<v>` that arrived in more than one segment. */
+  private parts: string[] = [];
+  private partsEscapes = false;
+  private inIs = false;
+  private inRph = 0;
+  /** 1 while inside `<v>`, 2 while inside an inline `<t>`. */
+  private textMode = 0;
+  private vBuf: Buffer | null = null;
+  private vStart = 0;
+  private vEnd = 0;
+
+  constructor(
+    partName: string,
+    private readonly sst: SharedStrings | null,
+    private readonly dateStyles: Uint8Array,
+    private readonly date1904: boolean,
+    private readonly limits: ReaderLimits,
+  ) {
+    super(partName, limits.maxCellChars * 4 + 65536);
+  }
+
+  protected onOpen(buf: Buffer, ns: number, ne: number, as: number, ae: number, selfClosing: boolean): void {
+    const len = ne - ns;
+    const c0 = buf[ns];
+    if (len === 1) {
+      if (c0 === 0x63) {
+        this.startCell(buf, as, ae);
+        if (selfClosing) this.endCell();
+      } else if (c0 === 0x76) {
+        if (!selfClosing && this.cellCol >= 0) {
+          this.textMode = 1;
+          this.capturing = true;
+          this.vBuf = null;
+        }
+      } else if (c0 === 0x74) {
+        if (!selfClosing && this.inIs && this.inRph === 0) {
+          this.textMode = 2;
+          this.capturing = true;
+        }
+      }
+    } else if (len === 3 && c0 === 0x72 && buf[ns + 1] === 0x6f && buf[ns + 2] === 0x77) {
+      this.startRow(buf, as, ae);
+      if (selfClosing) this.endRow();
+    } else if (len === 2 && c0 === 0x69 && buf[ns + 1] === 0x73) {
+      if (!selfClosing && this.cellCol >= 0) {
+        this.inIs = true;
+        this.parts.length = 0;
+        this.partsEscapes = false;
+      }
+    } else if (len === 3 && nameIs(buf, ns, ne, 'rPh')) {
+      if (!selfClosing) this.inRph++;
+    }
+  }
+
+  protected onClose(buf: Buffer, ns: number, ne: number): void {
+    const len = ne - ns;
+    const c0 = buf[ns];
+    if (len === 1) {
+      if (c0 === 0x76) {
+        if (this.textMode === 1) this.finishV();
+      } else if (c0 === 0x63) {
+        this.endCell();
+      } else if (c0 === 0x74) {
+        if (this.textMode === 2) {
+          this.textMode = 0;
+          this.capturing = false;
+        }
+      }
+    } else if (len === 3 && c0 === 0x72 && buf[ns + 1] === 0x6f && buf[ns + 2] === 0x77) {
+      this.endRow();
+    } else if (len === 2 && c0 === 0x69 && buf[ns + 1] === 0x73) {
+      if (this.inIs) this.finishInline();
+    } else if (len === 3 && nameIs(buf, ns, ne, 'rPh')) {
+      if (this.inRph > 0) this.inRph--;
+    }
+  }
+
+  protected onText(buf: Buffer, start: number, end: number, cdata: boolean): void {
+    if (this.textMode === 1 && this.vBuf === null && this.parts.length === 0 && !cdata) {
+      this.vBuf = buf;
+      this.vStart = start;
+      this.vEnd = end;
+      return;
+    }
+    if (this.vBuf !== null) {
+      this.parts.push(this.vBuf.toString('utf8', this.vStart, this.vEnd));
+      this.vBuf = null;
+    }
+    if (cdata) {
+      this.parts.push(buf.toString('utf8', start, end));
+    } else {
+      const flags = scanTextFlags(buf, start, end);
+      if (flags & NEEDS_ESCAPES) this.partsEscapes = true;
+      this.parts.push(decodeXmlText(buf, start, end, flags));
+    }
+  }
+
+  private startRow(buf: Buffer, as: number, ae: number): void {
+    if (this.inRow) this.endRow();
+    let r = NO_ROW;
+    // Find r="…" among the attributes; other attributes (spans, s, ht, …) are skipped.
+    for (let i = as; i < ae; i++) {
+      if (buf[i] === 0x72 && buf[i + 1] === 0x3d && (i === as || isAttrBoundary(buf[i - 1]))) {
+        const q = buf[i + 2];
+        r = 0;
+        let j = i + 3;
+        for (; j < ae && buf[j] !== q; j++) {
+          const d = buf[j] - 0x30;
+          if (d < 0 || d > 9) throw this.corrupt('a row number is not a number');
+          r = r * 10 + d;
+          if (r > EXCEL_MAX_ROWS) throw this.beyondRows();
+        }
+        break;
+      }
+    }
+    this.rowNumber = r === NO_ROW ? this.rowNumber + 1 : r;
+    if (this.rowNumber > EXCEL_MAX_ROWS) throw this.beyondRows();
+    if (this.rowNumber < 1) throw this.corrupt('row number 0');
+    this.inRow = true;
+    this.cells = null;
+    this.lastCol = -1;
+  }
+
+  private endRow(): void {
+    if (!this.inRow) return;
+    this.inRow = false;
+    if (this.cells !== null) {
+      this.batch.push({ number: this.rowNumber, cells: this.cells });
+      this.rowsRead++;
+      this.cells = null;
+    }
+  }
+
+  private startCell(buf: Buffer, as: number, ae: number): void {
+    if (!this.inRow) {
+      // A cell outside <row> is malformed; treat it as opening an implicit row.
+      this.startRow(buf, 0, 0);
+    }
+    let col = -1;
+    let type = T_NUMBER;
+    let style = 0;
+    let i = as;
+    while (i < ae) {
+      const b = buf[i];
+      if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) {
+        i++;
+        continue;
+      }
+      const nameStart = i;
+      while (i < ae && buf[i] !== 0x3d) i++;
+      const nameEnd = i;
+      i++;
+      while (i < ae && buf[i] !== 0x22 && buf[i] !== 0x27) i++;
+      const q = buf[i];
+      const vs = i + 1;
+      let ve = vs;
+      while (ve < ae && buf[ve] !== q) ve++;
+      i = ve + 1;
+      if (nameEnd - nameStart !== 1) continue;
+      const n = buf[nameStart];
+      if (n === 0x72) col = this.parseRef(buf, vs, ve);
+      else if (n === 0x74) type = parseType(buf, vs, ve);
+      else if (n === 0x73) {
+        let s = 0;
+        for (let j = vs; j < ve; j++) s = s * 10 + (buf[j] - 0x30);
+        style = s;
+      }
+    }
+    if (col < 0) col = this.lastCol + 1;
+    if (col >= EXCEL_MAX_COLUMNS) {
+      throw this.corrupt('a cell lies beyond column XFD, the last column Excel has');
+    }
+    this.lastCol = col;
+    this.cellCol = col;
+    this.cellType = type;
+    this.cellStyle = style;
+    this.value = undefined;
+  }
+
+  /** Column index from a reference like `AB12` (the row part is checked against the grid). */
+  private parseRef(buf: Buffer, vs: number, ve: number): number {
+    let col = 0;
+    let j = vs;
+    for (; j < ve; j++) {
+      let b = buf[j];
+      if (b >= 0x61 && b <= 0x7a) b -= 0x20;
+      if (b < 0x41 || b > 0x5a) break;
+      col = col * 26 + (b - 0x40);
+      if (col > EXCEL_MAX_COLUMNS)
+        throw this.corrupt('a cell lies beyond column XFD, the last column Excel has');
+    }
+    let row = 0;
+    for (; j < ve; j++) {
+      const d = buf[j] - 0x30;
+      if (d < 0 || d > 9) break;
+      row = row * 10 + d;
+      if (row > EXCEL_MAX_ROWS) throw this.beyondRows();
+    }
+    return col - 1;
+  }
+
+  private finishV(): void {
+    this.textMode = 0;
+    this.capturing = false;
+    let raw: string | undefined;
+    if (this.vBuf === null) {
+      if (this.parts.length === 0) return;
+      raw = this.parts.join('');
+      this.parts.length = 0;
+    }
+    const buf = this.vBuf;
+    const s = this.vStart;
+    const e = this.vEnd;
+    this.vBuf = null;
+    switch (this.cellType) {
+      case T_NUMBER: {
+        const num = buf !== null ? parseNumber(buf, s, e) : Number(raw);
+        if (Number.isNaN(num)) {
+          const text = raw ?? decodeXmlText(buf!, s, e, scanTextFlags(buf!, s, e));
+          if (text.trim() !== '') this.value = { t: 's', v: text };
+          return;
+        }
+        const style = this.cellStyle;
+        this.value =
+          style < this.dateStyles.length && this.dateStyles[style] === 1
+            ? { t: 'n', v: num, date: true, date1904: this.date1904 }
+            : { t: 'n', v: num };
+        return;
+      }
+      case T_SHARED: {
+        const idx = buf !== null ? parseNumber(buf, s, e) : Number(raw);
+        const str = Number.isInteger(idx) && this.sst !== null ? this.sst.get(idx) : undefined;
+        if (str === undefined) {
+          throw this.corrupt(
+            `a cell points at shared string ${buf !== null ? buf.toString('latin1', s, e) : raw}, which does not exist`,
+          );
+        }
+        if (str !== '') this.value = { t: 's', v: str };
+        return;
+      }
+      case T_BOOL: {
+        const text = (raw ?? buf!.toString('latin1', s, e)).trim();
+        this.value = { t: 'b', v: text === '1' || text.toLowerCase() === 'true' };
+        return;
+      }
+      case T_ERROR: {
+        const text = raw ?? decodeXmlText(buf!, s, e, scanTextFlags(buf!, s, e));
+        if (text !== '') this.value = { t: 'e', v: text };
+        return;
+      }
+      case T_DATE: {
+        const text = (raw ?? buf!.toString('utf8', s, e)).trim();
+        if (text !== '') this.value = { t: 'd', v: text };
+        return;
+      }
+      default: {
+        // t="str" (formula string result), or a <v> on an inline-string cell.
+        let text: string;
+        if (raw !== undefined) {
+          text = this.partsEscapes ? decodeOoxmlEscapes(raw) : raw;
+        } else {
+          const flags = scanTextFlags(buf!, s, e);
+          text = decodeXmlText(buf!, s, e, flags);
+          if (flags & NEEDS_ESCAPES) text = decodeOoxmlEscapes(text);
+        }
+        this.partsEscapes = false;
+        this.setText(text);
+      }
+    }
+  }
+
+  private finishInline(): void {
+    this.inIs = false;
+    let text = this.parts.join('');
+    this.parts.length = 0;
+    if (this.partsEscapes) text = decodeOoxmlEscapes(text);
+    this.partsEscapes = false;
+    this.setText(text);
+  }
+
+  private setText(text: string): void {
+    if (text.length > this.limits.maxCellChars) throw tooLong(this.limits.maxCellChars);
+    if (text !== '') this.value = { t: 's', v: text };
+  }
+
+  private endCell(): void {
+    const col = this.cellCol;
+    if (col < 0) return;
+    this.cellCol = -1;
+    this.textMode = 0;
+    this.capturing = false;
+    this.inIs = false;
+    const value = this.value;
+    if (value === undefined) return;
+    this.value = undefined;
+    if (col >= this.limits.maxColumns) {
+      throw new EngineError(
+        'limit_exceeded',
+        `Row ${this.rowNumber} has a value in column ${col + 1}, beyond the limit of ${this.limits.maxColumns} columns.`,
+      );
+    }
+    if (this.cells === null) this.cells = [];
+    this.cells[col] = value;
+  }
+
+  private corrupt(detail: string): EngineError {
+    return new EngineError('corrupt_file', `${this.partName} is damaged: ${detail}.`);
+  }
+
+  private beyondRows(): EngineError {
+    return this.corrupt('a row number is beyond 1,048,576, the last row Excel has');
+  }
+}
+
+function isAttrBoundary(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+function parseType(buf: Buffer, vs: number, ve: number): number {
+  const len = ve - vs;
+  const b = buf[vs];
+  if (len === 1) {
+    if (b === 0x73) return T_SHARED;
+    if (b === 0x6e) return T_NUMBER;
+    if (b === 0x62) return T_BOOL;
+    if (b === 0x65) return T_ERROR;
+    if (b === 0x64) return T_DATE;
+  } else if (len === 3 && b === 0x73) {
+    return T_STR;
+  } else if (len === 9 && b === 0x69) {
+    return T_INLINE;
+  }
+  return T_STR;
+}
+
+/** Integers (the common case) are parsed from bytes; anything else goes through Number(). */
+function parseNumber(buf: Buffer, s: number, e: number): number {
+  const len = e - s;
+  if (len === 0) return NaN;
+  if (len <= 15) {
+    let i = s;
+    let neg = false;
+    if (buf[i] === 0x2d) {
+      neg = true;
+      i++;
+      if (i === e) return NaN;
+    }
+    let n = 0;
+    for (; i < e; i++) {
+      const d = buf[i] - 0x30;
+      if (d < 0 || d > 9) return Number(buf.toString('latin1', s, e).trim() || 'x');
+      n = n * 10 + d;
+    }
+    return neg ? -n : n;
+  }
+  return Number(buf.toString('latin1', s, e).trim() || 'x');
+}
