@@ -46,15 +46,17 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
+  // Before any plugin: a child context copies the error handler its parent had when it was
+  // registered, so routes in encapsulated plugins (e.g. identity's) would otherwise get Fastify's.
+  app.setNotFoundHandler(handleNotFound);
+  app.setErrorHandler(handleError);
+
   await app.register(securityPlugin, { config });
   await app.register(openapiPlugin, { config });
   await app.register(identityPlugin, { deps });
   await app.register(rateLimitPlugin, { deps });
   await app.register(healthRoutes, { deps });
   if (options.register) await options.register(app);
-
-  app.setNotFoundHandler(handleNotFound);
-  app.setErrorHandler(handleError);
   await app.ready();
   return app;
 }
