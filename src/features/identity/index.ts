@@ -1,0 +1,40 @@
+/**
+ * The identity feature: accounts, tokens, users. Other code reaches it only through this file.
+ * `identityPlugin` is wrapped with fastify-plugin so its auth hook and `request.auth` apply to the
+ * whole app; it registers the identity routes too.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Deps } from '../../deps.js';
+import authenticatePlugin, { bearerAuthenticator, type Authenticator } from './authenticate.plugin.js';
+import { authRoutes } from './auth.routes.js';
+import { createIdentityService, type IdentityService } from './identity.service.js';
+import { UserSchema } from './identity.schemas.js';
+import { jwksRoutes } from './jwks.routes.js';
+import { usersRoutes } from './users.routes.js';
+
+export { createIdentityService, type IdentityService } from './identity.service.js';
+export { requireAuth, requireRole, type Authenticator, type AuthOutcome } from './authenticate.plugin.js';
+export type { AuthContext, PublicUser, TokenPair, UserRole } from './identity.types.js';
+export { USER_ROLES } from './identity.types.js';
+
+export interface IdentityPluginOptions {
+  deps: Deps;
+  /** A prebuilt service (one per process); default: made from `deps`. */
+  service?: IdentityService;
+  /** Tried before the bearer authenticator, e.g. a cookie session with CSRF (later). */
+  authenticators?: readonly Authenticator[];
+}
+
+const plugin: FastifyPluginAsync<IdentityPluginOptions> = async (app, options) => {
+  const service = options.service ?? createIdentityService(options.deps);
+  app.addSchema(UserSchema);
+  await app.register(authenticatePlugin, {
+    authenticators: [...(options.authenticators ?? []), bearerAuthenticator(service)],
+  });
+  await app.register(authRoutes, { service });
+  await app.register(usersRoutes, { service });
+  await app.register(jwksRoutes, { service });
+};
+
+export const identityPlugin = fp(plugin, { name: 'intake-identity', fastify: '5.x' });

@@ -1,0 +1,137 @@
+/** SQL for the users table. Functions take `db` or a transaction first. */
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { UsersTable, UserRole } from '../../db/tables/identity.js';
+
+export type UserRow = Selectable<UsersTable>;
+type Executor = Kysely<Database>;
+
+export interface NewUserRow {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  first_name?: string;
+  last_name?: string;
+  role?: UserRole;
+}
+
+/** Inserts a user, or returns null when the email (case-insensitively) is taken. */
+export async function insertUser(db: Executor, user: NewUserRow): Promise<UserRow | null> {
+  return (
+    (await db
+      .insertInto('users')
+      .values(user)
+      .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+      .returningAll()
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export async function findUserById(db: Executor, id: string): Promise<UserRow | null> {
+  return (await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | null> {
+  return (
+    (await db
+      .selectFrom('users')
+      .selectAll()
+      .where(sql`lower(email)`, '=', email.toLowerCase())
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export interface UserAuthRow {
+  role: UserRole;
+  is_active: boolean;
+  tokens_valid_after: Date | null;
+}
+
+/** The few columns the auth layer needs to accept a token. */
+export async function findUserAuthState(db: Executor, id: string): Promise<UserAuthRow | null> {
+  return (
+    (await db
+      .selectFrom('users')
+      .select(['role', 'is_active', 'tokens_valid_after'])
+      .where('id', '=', id)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+export interface UserListFilter {
+  limit: number;
+  afterId: string | null;
+  emailContains: string | null;
+  role: UserRole | null;
+  isActive: boolean | null;
+}
+
+/** A page ordered by id (UUID v7, so by creation time); fetches one extra row to know if more follow. */
+export async function listUsers(db: Executor, filter: UserListFilter): Promise<UserRow[]> {
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('id')
+    .limit(filter.limit + 1);
+  if (filter.afterId) query = query.where('id', '>', filter.afterId);
+  if (filter.emailContains) {
+    const pattern = `%${filter.emailContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where('email', 'ilike', pattern);
+  }
+  if (filter.role) query = query.where('role', '=', filter.role);
+  if (filter.isActive !== null) query = query.where('is_active', '=', filter.isActive);
+  return query.execute();
+}
+
+export async function updateUser(
+  db: Executor,
+  id: string,
+  patch: Updateable<UsersTable>,
+): Promise<UserRow | null> {
+  return (
+    (await db
+      .updateTable('users')
+      .set({ ...patch, updated_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/**
+ * Invalidates every token issued so far: tokens carry whole-second `iat`, so the cut-off is the
+ * next whole second, and tokens issued afterwards get an `iat` at or after it.
+ */
+export async function bumpTokensValidAfter(db: Executor, id: string): Promise<Date | null> {
+  const row = await db
+    .updateTable('users')
+    .set({
+      tokens_valid_after: sql<Date>`date_trunc('second', now()) + interval '1 second'`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returning('tokens_valid_after')
+    .executeTakeFirst();
+  return row?.tokens_valid_after ?? null;
+}
+
+export async function touchLastLogin(
+  db: Executor,
+  id: string,
+  newPasswordHash: string | null,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set(
+      newPasswordHash
+        ? { last_login_at: sql<Date>`now()`, password_hash: newPasswordHash }
+        : { last_login_at: sql<Date>`now()` },
+    )
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteUser(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

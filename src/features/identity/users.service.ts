@@ -1,0 +1,155 @@
+/** Reading and administering users: profiles, the admin list, updates, deletion. */
+import type { Deps } from '../../deps.js';
+import { errors } from '../../lib/app-error.js';
+import { identityErrors } from './identity.errors.js';
+import type { AuthContext, PublicUser, UserRole } from './identity.types.js';
+import type { Sessions } from './sessions.service.js';
+import type { TokenRevocation } from './token-revocation.service.js';
+import * as usersRepo from './users.repository.js';
+import * as eventsRepo from './security-events.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toPublicUser(row: usersRepo.UserRow): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    role: row.role,
+    is_active: row.is_active,
+    email_verified_at: row.email_verified_at?.toISOString() ?? null,
+    last_login_at: row.last_login_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export interface UserListQuery {
+  limit?: number;
+  cursor?: string;
+  email?: string;
+  role?: UserRole;
+  is_active?: boolean;
+}
+
+export interface UserPatch {
+  first_name?: string;
+  last_name?: string;
+  role?: UserRole;
+  is_active?: boolean;
+}
+
+export interface Users {
+  /** A user the caller may see: itself, or anyone for an admin (403 for others, 404 if missing). */
+  get(actor: AuthContext, id: string): Promise<PublicUser>;
+  list(
+    actor: AuthContext,
+    query: UserListQuery,
+  ): Promise<{ results: PublicUser[]; next_cursor: string | null }>;
+  /** Admins change names, role and activity; the owner only its names (403 for role/is_active). */
+  update(actor: AuthContext, id: string, patch: UserPatch): Promise<PublicUser>;
+  /** Admin only; an admin cannot delete itself (409). */
+  remove(actor: AuthContext, id: string): Promise<void>;
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!UUID.test(id)) throw identityErrors.invalidCursor();
+  return id;
+}
+
+/**
+ * Non-admins get 403 for every id that is not theirs (existing or not), so ids cannot be probed;
+ * admins get 404 for a missing or malformed id.
+ */
+function checkAccess(actor: AuthContext, id: string): void {
+  if (actor.role !== 'admin' && actor.userId !== id) throw errors.forbidden();
+  if (!UUID.test(id)) throw identityErrors.userNotFound();
+}
+
+export function createUsers(
+  deps: Pick<Deps, 'db' | 'dbRead'>,
+  revocation: TokenRevocation,
+  sessions: Sessions,
+): Users {
+  return {
+    async get(actor, id) {
+      checkAccess(actor, id);
+      const row = await usersRepo.findUserById(deps.db, id);
+      if (!row) throw identityErrors.userNotFound();
+      return toPublicUser(row);
+    },
+
+    async list(actor, query) {
+      if (actor.role !== 'admin') throw errors.forbidden();
+      const limit = query.limit ?? 20;
+      const rows = await usersRepo.listUsers(deps.dbRead, {
+        limit,
+        afterId: query.cursor ? decodeCursor(query.cursor) : null,
+        emailContains: query.email ?? null,
+        role: query.role ?? null,
+        isActive: query.is_active ?? null,
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        results: page.map(toPublicUser),
+        next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+      };
+    },
+
+    async update(actor, id, patch) {
+      checkAccess(actor, id);
+      const isAdmin = actor.role === 'admin';
+      const changesAccess = patch.role !== undefined || patch.is_active !== undefined;
+      if (changesAccess && !isAdmin) throw identityErrors.ownerCannotChangeRole();
+      if (
+        isAdmin &&
+        actor.userId === id &&
+        ((patch.role && patch.role !== 'admin') || patch.is_active === false)
+      ) {
+        throw identityErrors.cannotChangeOwnAccess();
+      }
+      const row = await deps.db.transaction().execute(async (trx) => {
+        const before = await usersRepo.findUserById(trx, id);
+        if (!before) throw identityErrors.userNotFound();
+        const updated = await usersRepo.updateUser(trx, id, patch);
+        if (!updated) throw identityErrors.userNotFound();
+        if (before.is_active && updated.is_active === false) {
+          // Deactivation ends every session at once.
+          await usersRepo.bumpTokensValidAfter(trx, id);
+          await sessions.revokeAll(trx, id, null);
+          await eventsRepo.insertSecurityEvent(trx, {
+            userId: id,
+            kind: 'user_deactivated',
+            details: { by: actor.userId },
+            ip: null,
+          });
+        }
+        return updated;
+      });
+      if (changesAccess) await revocation.invalidateUser(id);
+      return toPublicUser(row);
+    },
+
+    async remove(actor, id) {
+      if (actor.role !== 'admin') throw errors.forbidden();
+      checkAccess(actor, id);
+      if (actor.userId === id) throw identityErrors.cannotChangeOwnAccess();
+      const deleted = await usersRepo.deleteUser(deps.db, id);
+      if (!deleted) throw identityErrors.userNotFound();
+      await eventsRepo.insertSecurityEvent(deps.db, {
+        userId: null,
+        kind: 'user_deleted',
+        details: { user_id: id, by: actor.userId },
+        ip: null,
+      });
+      await revocation.invalidateUser(id);
+    },
+  };
+}
