@@ -103,7 +103,11 @@ function parseConstraints(raw: unknown, field: Field, path: string): FieldConstr
   for (const key of Object.keys(raw)) {
     if (allowed.includes(key)) continue;
     const known = ['required', 'unique', 'minLength', 'maxLength', 'pattern', 'enum', ...RANGE_CONSTRAINTS];
-    if (known.includes(key)) fail(`${path}.${key}`, `does not apply to a ${field.type} field`);
+    if (known.includes(key))
+      fail(
+        `${path}.${key}`,
+        `does not apply to ${/^[aeiou]/.test(field.type) ? 'an' : 'a'} ${field.type} field`,
+      );
     fail(`${path}.${key}`, `is not a known constraint (allowed for ${field.type}: ${allowed.join(', ')})`);
   }
   const out: Record<string, unknown> = {};
@@ -183,7 +187,10 @@ function parseField(raw: unknown, index: number): Field {
         }
       }
     } else if (format !== 'default') {
-      fail(`${path}.format`, `must be "default" for a ${field.type} field`);
+      fail(
+        `${path}.format`,
+        `must be "default" for ${/^[aeiou]/.test(field.type) ? 'an' : 'a'} ${field.type} field`,
+      );
     }
     field.format = format;
   }
