@@ -171,3 +171,31 @@ describe.skipIf(!redisUrl)(
     });
   },
 );
+
+describe('API limit per authenticated user', () => {
+  it('counts each user separately, even from one IP', async () => {
+    const { app } = await startApp({ RATE_LIMIT_API: '2' });
+    const tokenFor = async (email: string): Promise<string> => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { email, password: 'Plenty-Long-Passphrase-42' },
+      });
+      expect(res.statusCode).toBe(201);
+      return (res.json() as { access_token: string }).access_token;
+    };
+    const [alice, bob] = [await tokenFor('alice@example.com'), await tokenFor('bob@example.com')];
+    const me = async (token: string) =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/api/v1/users/me',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode;
+    expect([await me(alice), await me(alice), await me(alice)]).toEqual([200, 200, 429]);
+    expect([await me(bob), await me(bob)]).toEqual([200, 200]);
+    // Anonymous callers from the same IP have their own (IP) bucket.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/users/me' })).statusCode).toBe(401);
+  });
+});

@@ -31,6 +31,15 @@ describe('security headers', () => {
   });
 });
 
+describe('HSTS', () => {
+  it('is sent in production only', async () => {
+    const { app } = await start({ INTAKE_ENV: 'production', PUBLIC_URL: 'https://intake.example' });
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+  });
+});
+
 describe('CORS', () => {
   it('sends no CORS headers for any origin when the allow-list is empty (default)', async () => {
     const { app } = await start();

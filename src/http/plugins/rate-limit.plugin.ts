@@ -6,7 +6,7 @@
  * their own bucket.
  */
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { createRateLimiter, enforceRateLimit } from '../rate-limit.js';
 
@@ -21,12 +21,6 @@ const WINDOW_SECONDS = 60;
 const API_PREFIX = '/api/v1/';
 const AUTH_PREFIX = '/api/v1/auth/';
 
-/** The authenticated user's id, if the identity plugin resolved one. */
-function userIdOf(request: FastifyRequest): string | null {
-  const auth = (request as { auth?: { userId?: unknown } | null }).auth;
-  return auth && typeof auth.userId === 'string' ? auth.userId : null;
-}
-
 const rateLimitPlugin: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
   const limiter = createRateLimiter(deps.kv);
   const { rateLimitAuthPerMinute, rateLimitApiPerMinute } = deps.config;
@@ -40,8 +34,9 @@ const rateLimitPlugin: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }
       await enforceRateLimit(limiter, reply, `auth:ip:${request.ip}`, rateLimitAuthPerMinute, WINDOW_SECONDS);
       return;
     }
-    const userId = userIdOf(request);
-    const key = userId === null ? `api:ip:${request.ip}` : `api:user:${userId}`;
+    // `request.auth` is set by the identity plugin's onRequest hook, which runs before this one.
+    const userId = request.auth?.userId;
+    const key = userId === undefined ? `api:ip:${request.ip}` : `api:user:${userId}`;
     await enforceRateLimit(limiter, reply, key, rateLimitApiPerMinute, WINDOW_SECONDS);
   });
 };

@@ -1,0 +1,163 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp } from '../../test/app.js';
+import type { TestApp } from '../../test/app.js';
+import { loadConfig } from '../config/config.js';
+import { buildApp } from './app.js';
+import { createLogger } from './logger.js';
+
+/** Collects every log line the app writes. */
+class MemoryStream extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+const stream = new MemoryStream();
+const config = loadConfig({ INTAKE_ENV: 'test', LOG_LEVEL: 'trace' });
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await buildTestApp({ LOG_LEVEL: 'trace' }, { logger: createLogger(config, stream) });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('logs', () => {
+  it('are JSON with the request id on request lines', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/health?x=secret-query',
+      headers: { 'x-request-id': 'log-test-1' },
+    });
+    expect(res.statusCode).toBe(200);
+    const lines = stream.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const completed = lines.find((l) => l.request_id === 'log-test-1' && l.msg === 'request completed');
+    expect(completed).toMatchObject({
+      level: 'info',
+      req: { method: 'GET', url: '/health' },
+      res: { statusCode: 200 },
+    });
+    // Query strings may carry one-time tokens: never logged.
+    expect(stream.text).not.toContain('secret-query');
+  });
+
+  it('never contain passwords or tokens through register, login, refresh and logout', async () => {
+    const password = 'Correct-Horse-Battery-9137';
+    const email = `log-${Date.now()}@example.com`;
+    const headers = { authorization: '', cookie: 'session=cookie-secret-value-123' };
+
+    const registered = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password },
+      headers: { cookie: headers.cookie },
+    });
+    expect(registered.statusCode).toBe(201);
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+    });
+    expect(login.statusCode).toBe(200);
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: `${password}-wrong` },
+    });
+    expect(wrong.statusCode).toBe(401);
+    const tokens = login.json() as { access_token: string; refresh_token: string };
+    const refreshed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: tokens.refresh_token },
+    });
+    expect(refreshed.statusCode).toBe(200);
+    const fresh = refreshed.json() as { access_token: string; refresh_token: string };
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users/me',
+      headers: { authorization: `Bearer ${fresh.access_token}` },
+    });
+    expect(me.statusCode).toBe(200);
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users/me/password',
+      headers: { authorization: `Bearer ${fresh.access_token}` },
+      payload: { current_password: password, new_password: `${password}-new` },
+    });
+    expect(changed.statusCode).toBe(204);
+    // A 422 echoes nothing of the bad body into logs either.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password, extra: 'x' },
+    });
+
+    expect(stream.lines.length).toBeGreaterThan(10);
+    const secrets = [
+      password,
+      tokens.access_token,
+      tokens.refresh_token,
+      fresh.access_token,
+      fresh.refresh_token,
+      // The signature part alone must not appear either.
+      tokens.access_token.split('.')[2],
+      'cookie-secret-value-123',
+    ];
+    for (const secret of secrets) expect(stream.text).not.toContain(secret);
+  });
+
+  it('redacts secret fields wherever code logs them', async () => {
+    const app = await buildApp(t.deps, {
+      register: (instance) => {
+        instance.post('/_test/log-body', async (request) => {
+          request.log.info({ body: request.body, headers: request.headers }, 'logging a body on purpose');
+          request.log.info({ user: { credentials: { token: 'nested-token-value' } } }, 'nested');
+          return { ok: true };
+        });
+      },
+    });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/_test/log-body',
+        headers: { authorization: 'Bearer header-token-value', cookie: 'sid=cookie-value' },
+        payload: {
+          password: 'pw-value',
+          current_password: 'cur-value',
+          new_password: 'new-value',
+          refresh_token: 'rt-value',
+          access_token: 'at-value',
+          token: 'tok-value',
+          email: 'kept@example.com',
+        },
+      });
+      expect(res.statusCode).toBe(200);
+      const text = stream.text;
+      expect(text).toContain('kept@example.com');
+      expect(text).toContain('[redacted]');
+      for (const secret of [
+        'pw-value',
+        'cur-value',
+        'new-value',
+        'rt-value',
+        'at-value',
+        'tok-value',
+        'header-token-value',
+        'cookie-value',
+        'nested-token-value',
+      ]) {
+        expect(text).not.toContain(secret);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
