@@ -75,7 +75,9 @@ describe('writeTemplateWorkbook', () => {
     expect(ws.getColumn(9).numFmt).toBeUndefined();
     expect(ws.getColumn(4).width).toBeGreaterThan(ws.getColumn(9).width!);
 
-    const dv = ws.dataValidations as unknown as { model: Record<string, Record<string, unknown>> };
+    const dv = (ws as unknown as { dataValidations: unknown }).dataValidations as {
+      model: Record<string, Record<string, unknown>>;
+    };
     expect(dv.model.C2).toMatchObject({
       type: 'list',
       formulae: ['"new,paid,shipped"'],
