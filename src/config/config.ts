@@ -39,6 +39,8 @@ export interface Config {
   readonly storageDir: string;
   /** MAX_UPLOAD_MB. Default 100. */
   readonly maxUploadMb: number;
+  /** MAX_STORED_ERRORS: issues stored per upload (counts stay complete past it). Default 100000. */
+  readonly maxStoredErrors: number;
   /** BODY_LIMIT_KB: max JSON body size. Default 1024. */
   readonly bodyLimitBytes: number;
   /** WORKER: on | off — run the job worker inside `intake serve`. Default on. */
@@ -69,6 +71,26 @@ export interface Config {
   readonly apiDocs: boolean;
   /** DEV_FEATURES: development-only conveniences (HS256 test issuer, Basic auth). Default off. */
   readonly devFeatures: boolean;
+  /** WORKER_CONCURRENCY: jobs run at once per queue by one worker process. Default 2. */
+  readonly workerConcurrency: number;
+  /** JOB_VISIBILITY_TIMEOUT: seconds a running job may take before it counts as lost and is retried (a killed worker's job comes back after this). Default 300. */
+  readonly jobVisibilityTimeoutSeconds: number;
+  /** JOB_RETRY_LIMIT: retries of a job that failed or was lost before it fails for good. Default 3. */
+  readonly jobRetryLimit: number;
+  /** JOB_RETRY_DELAY: seconds before the first retry; doubles (with jitter) for each next one. Default 5. */
+  readonly jobRetryDelaySeconds: number;
+  /** JOB_POLL_INTERVAL_MS: how often an idle worker looks for jobs. Default 2000, minimum 500. */
+  readonly jobPollIntervalMs: number;
+  /** JOB_MAINTENANCE_INTERVAL: seconds between checks for expired (lost) jobs. Default 60, minimum 1. */
+  readonly jobMaintenanceIntervalSeconds: number;
+  /** JOB_SHUTDOWN_TIMEOUT_MS: on SIGTERM, how long running jobs may finish before they are released for retry. Default 25000. */
+  readonly jobShutdownTimeoutMs: number;
+  /** WEBHOOK_TIMEOUT_MS: time a webhook receiver has to answer one delivery attempt. Default 10000. */
+  readonly webhookTimeoutMs: number;
+  /** WEBHOOK_RETRY_SCHEDULE: comma list of seconds to wait before each retry of a failed delivery; after the last, the delivery is failed. Default 5,300,1800,7200,18000,36000,36000 (about a day). */
+  readonly webhookRetryScheduleSeconds: readonly number[];
+  /** WEBHOOK_ALLOW_PRIVATE: on | off — allow webhook URLs that resolve to private, loopback or link-local addresses. Default off in production, on elsewhere. */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +180,22 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   return value;
 }
 
+/** A comma list of non-negative whole seconds (WEBHOOK_RETRY_SCHEDULE); empty means no retries. */
+function parseSchedule(r: Reader, name: string, fallback: readonly number[]): readonly number[] {
+  const value = r.raw(name);
+  if (value === undefined) return Object.freeze([...fallback]);
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const numbers = parts.map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n < 0 || n > 86_400)) {
+    r.problems.push(`${name} must be a comma list of whole seconds from 0 to 86400; got "${value}".`);
+    return Object.freeze([...fallback]);
+  }
+  return Object.freeze(numbers);
+}
+
 /** Validates the environment once and returns a frozen Config, or throws ConfigError naming each bad setting. */
 export function loadConfig(env: Env): Config {
   const r = new Reader(env);
@@ -180,7 +218,9 @@ export function loadConfig(env: Env): Config {
   if (production && !cookieSecure) r.problems.push('COOKIE_SECURE must be on in production.');
   if (production && devFeatures) r.problems.push('DEV_FEATURES must be off in production.');
   if (production && publicUrl.startsWith('http:') && !r.bool('ALLOW_HTTP_PUBLIC_URL', false)) {
-    r.problems.push('PUBLIC_URL must be https in production (set ALLOW_HTTP_PUBLIC_URL=on behind a TLS proxy that rewrites it).');
+    r.problems.push(
+      'PUBLIC_URL must be https in production (set ALLOW_HTTP_PUBLIC_URL=on behind a TLS proxy that rewrites it).',
+    );
   }
 
   const clockSkew = r.int('JWT_CLOCK_SKEW', 60, 0, 60);
@@ -206,6 +246,7 @@ export function loadConfig(env: Env): Config {
     logLevel,
     storageDir: r.string('STORAGE_DIR', `${dataDir.replace(/\/+$/, '')}/uploads`),
     maxUploadMb: r.int('MAX_UPLOAD_MB', 100, 1, 100_000),
+    maxStoredErrors: r.int('MAX_STORED_ERRORS', 100_000, 0, 10_000_000),
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1_048_576) * 1024,
     worker: r.bool('WORKER', true),
     anthropicApiKey: r.optional('ANTHROPIC_API_KEY'),
@@ -221,6 +262,20 @@ export function loadConfig(env: Env): Config {
     rateLimitApiPerMinute: r.int('RATE_LIMIT_API', 100, 1, 1_000_000),
     apiDocs: r.bool('API_DOCS', true),
     devFeatures,
+    workerConcurrency: r.int('WORKER_CONCURRENCY', 2, 1, 256),
+    jobVisibilityTimeoutSeconds: r.int('JOB_VISIBILITY_TIMEOUT', 300, 1, 86_399),
+    jobRetryLimit: r.int('JOB_RETRY_LIMIT', 3, 0, 100),
+    jobRetryDelaySeconds: r.int('JOB_RETRY_DELAY', 5, 0, 86_400),
+    jobPollIntervalMs: r.int('JOB_POLL_INTERVAL_MS', 2000, 500, 600_000),
+    jobMaintenanceIntervalSeconds: r.int('JOB_MAINTENANCE_INTERVAL', 60, 1, 3600),
+    jobShutdownTimeoutMs: r.int('JOB_SHUTDOWN_TIMEOUT_MS', 25_000, 1000, 3_600_000),
+    webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookRetryScheduleSeconds: parseSchedule(
+      r,
+      'WEBHOOK_RETRY_SCHEDULE',
+      [5, 300, 1800, 7200, 18_000, 36_000, 36_000],
+    ),
+    webhookAllowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', !production),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

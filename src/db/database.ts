@@ -6,10 +6,11 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { IdentityTables } from './tables/identity.js';
+import type { UploadsTables } from './tables/uploads.js';
 
 // Later features extend this with their own table interfaces.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Database extends IdentityTables {}
+export interface Database extends IdentityTables, UploadsTables {}
 
 export type Db = Kysely<Database>;
 

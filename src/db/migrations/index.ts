@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001Identity from './0001-identity.js';
+import * as m0020Uploads from './0020-uploads.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_identity': m0001Identity,
+  '0020_uploads': m0020Uploads,
 };
