@@ -113,7 +113,7 @@ export class SharedStringsParser extends XmlStreamScanner {
       }
       this.inSi = true;
       this.rawBuf = null;
-      this.parts.length = 0;
+      if (this.parts.length > 0) this.parts = [];
       this.needsEscapes = false;
     } else if (this.inSi && !selfClosing) {
       if (ne - ns === 1 && buf[ns] === 0x74 && this.inRph === 0) this.capturing = true;
@@ -161,7 +161,7 @@ export class SharedStringsParser extends XmlStreamScanner {
       return;
     }
     let s = this.parts.join('');
-    this.parts.length = 0;
+    this.parts = [];
     if (this.needsEscapes) s = decodeOoxmlEscapes(s);
     if (s.length > maxChars) throw tooLong(maxChars);
     this.table.addString(s);

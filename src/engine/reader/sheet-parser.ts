@@ -82,7 +82,8 @@ export class SheetParser extends XmlStreamScanner {
     } else if (len === 2 && c0 === 0x69 && buf[ns + 1] === 0x73) {
       if (!selfClosing && this.cellCol >= 0) {
         this.inIs = true;
-        this.parts.length = 0;
+        this.vBuf = null;
+        if (this.parts.length > 0) this.parts = [];
         this.partsEscapes = false;
       }
     } else if (len === 3 && nameIs(buf, ns, ne, 'rPh')) {
@@ -114,16 +115,14 @@ export class SheetParser extends XmlStreamScanner {
   }
 
   protected onText(buf: Buffer, start: number, end: number, cdata: boolean): void {
-    if (this.textMode === 1 && this.vBuf === null && this.parts.length === 0 && !cdata) {
+    // Fast path: a value in one piece is kept as a byte range and decoded once, at its end tag.
+    if (this.vBuf === null && this.parts.length === 0 && !cdata) {
       this.vBuf = buf;
       this.vStart = start;
       this.vEnd = end;
       return;
     }
-    if (this.vBuf !== null) {
-      this.parts.push(this.vBuf.toString('utf8', this.vStart, this.vEnd));
-      this.vBuf = null;
-    }
+    this.flushPending();
     if (cdata) {
       this.parts.push(buf.toString('utf8', start, end));
     } else {
@@ -131,6 +130,15 @@ export class SheetParser extends XmlStreamScanner {
       if (flags & NEEDS_ESCAPES) this.partsEscapes = true;
       this.parts.push(decodeXmlText(buf, start, end, flags));
     }
+  }
+
+  /** Moves a pending single-piece value into `parts` because more pieces follow. */
+  private flushPending(): void {
+    if (this.vBuf === null) return;
+    const flags = scanTextFlags(this.vBuf, this.vStart, this.vEnd);
+    if (flags & NEEDS_ESCAPES) this.partsEscapes = true;
+    this.parts.push(decodeXmlText(this.vBuf, this.vStart, this.vEnd, flags));
+    this.vBuf = null;
   }
 
   private startRow(buf: Buffer, as: number, ae: number): void {
@@ -244,7 +252,7 @@ export class SheetParser extends XmlStreamScanner {
     if (this.vBuf === null) {
       if (this.parts.length === 0) return;
       raw = this.parts.join('');
-      this.parts.length = 0;
+      this.parts = [];
     }
     const buf = this.vBuf;
     const s = this.vStart;
@@ -309,9 +317,18 @@ export class SheetParser extends XmlStreamScanner {
 
   private finishInline(): void {
     this.inIs = false;
-    let text = this.parts.join('');
-    this.parts.length = 0;
-    if (this.partsEscapes) text = decodeOoxmlEscapes(text);
+    let text: string;
+    if (this.vBuf !== null && this.parts.length === 0) {
+      const flags = scanTextFlags(this.vBuf, this.vStart, this.vEnd);
+      text = decodeXmlText(this.vBuf, this.vStart, this.vEnd, flags);
+      if (flags & NEEDS_ESCAPES) text = decodeOoxmlEscapes(text);
+      this.vBuf = null;
+    } else {
+      this.flushPending();
+      text = this.parts.join('');
+      this.parts = [];
+      if (this.partsEscapes) text = decodeOoxmlEscapes(text);
+    }
     this.partsEscapes = false;
     this.setText(text);
   }
@@ -328,6 +345,8 @@ export class SheetParser extends XmlStreamScanner {
     this.textMode = 0;
     this.capturing = false;
     this.inIs = false;
+    this.vBuf = null;
+    if (this.parts.length > 0) this.parts = [];
     const value = this.value;
     if (value === undefined) return;
     this.value = undefined;

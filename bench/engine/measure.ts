@@ -1,0 +1,147 @@
+/**
+ * One measurement in a fresh process, so peak RSS belongs to that reader alone.
+ * Usage: tsx bench/engine/measure.ts <intake|exceljs|floor|validate> <file>
+ * Prints one JSON line: { rows, cells, ms, maxRssMb } or { skipped }.
+ */
+import { open } from 'node:fs/promises';
+import { createInflateRaw } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { HEADERS } from './generate.js';
+
+const [mode, file] = process.argv.slice(2);
+
+async function intake(): Promise<{ rows: number; cells: number }> {
+  const { openSpreadsheet } = await import('../../src/engine/reader/index.js');
+  const sheet = await openSpreadsheet(file);
+  let rows = 0;
+  let cells = 0;
+  // The "simple consumer": touch every value the way a validator would.
+  let check = 0;
+  for await (const batch of sheet.rows()) {
+    for (const row of batch) {
+      rows++;
+      for (const cell of row.cells) {
+        if (cell === undefined) continue;
+        cells++;
+        check += cell.t === 's' ? cell.v.length : 1;
+      }
+    }
+  }
+  await sheet.close();
+  if (check < 0) console.error(check);
+  return { rows, cells };
+}
+
+async function exceljs(): Promise<{ rows: number; cells: number }> {
+  const ExcelJS = (await import('exceljs')).default;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    worksheets: 'emit',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  let rows = 0;
+  let cells = 0;
+  for await (const ws of reader) {
+    for await (const row of ws) {
+      rows++;
+      (row as { eachCell: (cb: () => void) => void }).eachCell(() => {
+        cells++;
+      });
+    }
+    break;
+  }
+  return { rows, cells };
+}
+
+/** The floor: read the sheet part's compressed bytes, inflate, count `<row` and `<c` tags. */
+async function floor(): Promise<{ rows: number; cells: number }> {
+  const fh = await open(file, 'r');
+  const { size } = await fh.stat();
+  const tail = Buffer.alloc(Math.min(size, 65_557));
+  await fh.read(tail, 0, tail.length, size - tail.length);
+  const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const cdSize = tail.readUInt32LE(eocd + 12);
+  const cdOffset = tail.readUInt32LE(eocd + 16);
+  const cd = Buffer.alloc(cdSize);
+  await fh.read(cd, 0, cdSize, cdOffset);
+  let p = 0;
+  let start = 0;
+  let length = 0;
+  while (p < cd.length) {
+    const nameLen = cd.readUInt16LE(p + 28);
+    const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
+    if (name === 'xl/worksheets/sheet1.xml') {
+      length = cd.readUInt32LE(p + 20);
+      const local = Buffer.alloc(30);
+      await fh.read(local, 0, 30, cd.readUInt32LE(p + 42));
+      start = cd.readUInt32LE(p + 42) + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    }
+    p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+  }
+  const raw = fh.createReadStream({ start, end: start + length - 1, highWaterMark: 256 * 1024 });
+  const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
+  let rows = 0;
+  let cells = 0;
+  for await (const chunk of Readable.from(raw).pipe(inflate) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) {
+      const b = chunk[i + 1];
+      if (b === 0x72 && chunk[i + 2] === 0x6f) rows++;
+      else if (b === 0x63 && chunk[i + 2] === 0x20) cells++;
+    }
+  }
+  await fh.close();
+  return { rows: rows - 1, cells };
+}
+
+async function validate(): Promise<{ rows: number; cells: number } | { skipped: string }> {
+  let mod: { validateFile?: (path: string, schema: unknown) => Promise<{ rows: { total: number }; error_count: number }> };
+  let schemaMod: { parseSchema?: (json: unknown) => unknown };
+  try {
+    mod = await import(pathToFileURL(resolve('src/engine/validate/index.ts')).href);
+    schemaMod = await import(pathToFileURL(resolve('src/engine/schema/index.ts')).href);
+  } catch (err) {
+    return { skipped: `validateFile not available (${(err as Error).message.split('\n')[0]})` };
+  }
+  if (!mod.validateFile || !schemaMod.parseSchema) return { skipped: 'validateFile not exported' };
+  const schema = schemaMod.parseSchema({
+    fields: [
+      { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
+      { name: 'sku', type: 'string', constraints: { pattern: 'SKU-[0-9]{5}' } },
+      { name: 'name', type: 'string', constraints: { required: true } },
+      { name: 'email', type: 'string', format: 'email' },
+      { name: 'price', type: 'number', constraints: { minimum: 0 } },
+      { name: 'quantity', type: 'integer', constraints: { minimum: 1 } },
+      { name: 'status', type: 'string', constraints: { enum: ['active', 'pending', 'closed'] } },
+      { name: 'ordered_on', type: 'date' },
+      { name: 'paid', type: 'boolean' },
+      { name: 'note', type: 'string', constraints: { maxLength: 200 } },
+    ].filter((f) => HEADERS.includes(f.name)),
+  });
+  const report = await mod.validateFile(file, schema);
+  return { rows: report.rows.total, cells: report.error_count };
+}
+
+const modes: Record<string, () => Promise<{ rows: number; cells: number } | { skipped: string }>> = {
+  intake,
+  exceljs,
+  floor,
+  validate,
+};
+const run = modes[mode];
+if (!run || !file) {
+  console.error('usage: measure.ts <intake|exceljs|floor|validate> <file>');
+  process.exit(64);
+}
+const t0 = performance.now();
+try {
+  const result = await run();
+  const ms = performance.now() - t0;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ...result, ms, maxRssMb }));
+} catch (err) {
+  console.log(JSON.stringify({ error: `${(err as Error).name}: ${(err as Error).message}` }));
+}

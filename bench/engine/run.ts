@@ -1,0 +1,78 @@
+/**
+ * Reader benchmark: `npx tsx bench/engine/run.ts [--rows 100000,1000000] [--only intake,floor]`.
+ * Generates fixtures into bench/out/ (gitignored; reused when present) and measures each reader in
+ * its own child process (rows/s from the child's own clock, peak RSS from its resourceUsage).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateCsv, generateXlsx } from './generate.js';
+
+const args = process.argv.slice(2);
+const argValue = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const rowCounts = (argValue('--rows') ?? '100000,1000000').split(',').map((s) => Number(s.trim()));
+const only = argValue('--only')?.split(',');
+const outDir = join('bench', 'out');
+mkdirSync(outDir, { recursive: true });
+
+interface Fixture {
+  readonly label: string;
+  readonly path: string;
+  readonly xlsx: boolean;
+}
+
+const fixtures: Fixture[] = [];
+for (const rows of rowCounts) {
+  const inline = join(outDir, `orders-${rows}-inline.xlsx`);
+  const sst = join(outDir, `orders-${rows}-sst.xlsx`);
+  const csv = join(outDir, `orders-${rows}.csv`);
+  const t0 = performance.now();
+  if (!existsSync(inline)) await generateXlsx(inline, rows, false);
+  if (!existsSync(sst)) await generateXlsx(sst, rows, true);
+  if (!existsSync(csv)) await generateCsv(csv, rows);
+  const took = performance.now() - t0;
+  if (took > 100) console.error(`generated ${rows}-row fixtures in ${(took / 1000).toFixed(1)} s`);
+  fixtures.push(
+    { label: `xlsx inline ${rows.toLocaleString('en-US')}`, path: inline, xlsx: true },
+    { label: `xlsx sst ${rows.toLocaleString('en-US')}`, path: sst, xlsx: true },
+    { label: `csv ${rows.toLocaleString('en-US')}`, path: csv, xlsx: false },
+  );
+}
+
+const readers = ['intake', 'validate', 'exceljs', 'floor'].filter((r) => !only || only.includes(r));
+const lines: string[] = [];
+const pad = (s: string, n: number): string => s.padEnd(n);
+lines.push(`${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('seconds', 9)}${pad('rows/s', 11)}peak RSS MB`);
+for (const f of fixtures) {
+  const mb = (statSync(f.path).size / 1048576).toFixed(1);
+  for (const reader of readers) {
+    if (!f.xlsx && (reader === 'exceljs' || reader === 'floor')) continue;
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, ['--import', 'tsx', join('bench', 'engine', 'measure.ts'), reader, f.path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        timeout: 600_000,
+      });
+    } catch (err) {
+      out = JSON.stringify({ error: (err as Error).message.split('\n')[0] });
+    }
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      rows?: number;
+      ms?: number;
+      maxRssMb?: number;
+      skipped?: string;
+      error?: string;
+    };
+    const line =
+      r.rows !== undefined && r.ms !== undefined
+        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${r.maxRssMb?.toFixed(0)}`
+        : `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${r.skipped ?? r.error}`;
+    console.log(line);
+    lines.push(line);
+  }
+}
+console.log('\n' + lines.join('\n'));
