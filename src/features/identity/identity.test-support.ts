@@ -55,10 +55,14 @@ export interface Session {
 export async function registerUser(
   app: FastifyInstance,
   input: { email?: string; password?: string; first_name?: string; last_name?: string } = {},
+  remoteAddress?: string,
 ): Promise<Session> {
   const email = input.email ?? uniqueEmail();
   const password = input.password ?? STRONG_PASSWORD;
-  const response = await call(app, 'POST', '/api/v1/auth/register', { body: { ...input, email, password } });
+  const response = await call(app, 'POST', '/api/v1/auth/register', {
+    body: { ...input, email, password },
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
   if (response.status !== 201)
     throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
   return sessionOf(email, password, response.body);
