@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { Db } from './db/database.js';
 import type { KeyValueStore } from './cache/kv.js';
+import type pg from 'pg';
+import type { FileStorage } from './storage/storage.js';
 
 export interface Deps {
   readonly config: Config;
@@ -16,6 +18,13 @@ export interface Deps {
   readonly logger: Logger;
   /** Redis when REDIS_URL is set, else in-process. Rate limits, denylist, caches. */
   readonly kv: KeyValueStore;
+  /** Uploaded files and cached exports: a local directory (STORAGE_DIR). */
+  readonly storage: FileStorage;
+  /**
+   * A small raw pg Pool on the primary, for driver features Kysely does not wrap (COPY … FROM
+   * STDIN for bulk writes). Everything else goes through `db`.
+   */
+  readonly pgPool: pg.Pool;
   /** Which database we run on, for /ready. */
   readonly databaseKind: 'embedded' | 'external';
 }

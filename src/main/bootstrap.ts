@@ -14,6 +14,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createKv } from '../cache/kv.js';
 import type { KeyValueStore } from '../cache/kv.js';
 import { createLogger } from '../http/logger.js';
+import pg from 'pg';
+import { createLocalStorage } from '../storage/storage.js';
 
 export interface CreateDepsOptions {
   /** Default: the app logger built from config (src/http/logger.ts). */
@@ -77,6 +79,11 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     });
     cleanups.push(() => kv.close());
 
+    const pgPool = new pg.Pool({ connectionString: url, max: 4 });
+    pgPool.on('error', (err) => logger.warn({ err }, 'idle bulk database connection failed'));
+    cleanups.push(() => pgPool.end());
+    const storage = createLocalStorage(config.storageDir);
+
     const { applied } = options.migrate === false ? { applied: [] } : await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
@@ -86,6 +93,8 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
       dbRead,
       logger,
       kv,
+      storage,
+      pgPool,
       databaseKind: embedded === null ? 'external' : 'embedded',
     });
     return { deps, applied, close };
