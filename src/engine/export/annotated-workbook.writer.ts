@@ -2,6 +2,7 @@ import { openSpreadsheet } from '../reader/index.js';
 import type { ReaderLimits } from '../reader/types.js';
 import { writeAnnotatedWorkbookFromRows, type IssueSource } from './annotated-rows.writer.js';
 import type { IssueIndexLimits } from './issue-index.js';
+import type { OutputTarget } from './output-target.js';
 
 export interface AnnotatedWorkbookOptions {
   /** Sheet to copy (xlsx). Default: the first visible worksheet, as validation reads it. */
@@ -18,7 +19,7 @@ export interface AnnotatedWorkbookOptions {
 export async function writeAnnotatedWorkbook(
   inputPath: string,
   issues: IssueSource,
-  outPath: string,
+  outPath: OutputTarget,
   options: AnnotatedWorkbookOptions = {},
 ): Promise<void> {
   const opened = await openSpreadsheet(inputPath, { sheet: options.sheet, limits: options.limits });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSchema } from '../schema/index.js';
 import type { TableSchema } from '../schema/types.js';
+import { validateFile } from '../validate/index.js';
 import { strptimeToExcel } from './template-formats.js';
 import { writeTemplateWorkbook } from './template-workbook.writer.js';
 
@@ -100,6 +102,9 @@ describe('writeTemplateWorkbook', () => {
     });
     expect(dv.model.B2).toMatchObject({ type: 'textLength', operator: 'lessThanOrEqual', formulae: [12] });
     expect(dv.model.E2).toBeUndefined();
+    // Booleans get a TRUE/FALSE dropdown; a date column none.
+    expect(dv.model.I2).toMatchObject({ type: 'list', formulae: ['"TRUE,FALSE"'] });
+    expect(dv.model.F2).toBeUndefined();
 
     const lists = wb.getWorksheet('Lists')!;
     expect(lists.getCell('A1').value).toBe('Country number 1');
@@ -116,6 +121,39 @@ describe('writeTemplateWorkbook', () => {
     const sheet = strFromU8(unzipSync(await readFile(out))['xl/worksheets/sheet1.xml']);
     expect(sheet).toContain('sqref="A2:A1048576"');
     expect(sheet).toContain('<dataValidation type="list"');
+  });
+});
+
+describe('a template and the validator', () => {
+  it('validates against its own schema, empty and once filled in', async () => {
+    const out = join(dir, 'roundtrip.xlsx');
+    const parsed = parseSchema(JSON.parse(JSON.stringify(schema)));
+    await writeTemplateWorkbook(parsed, out, { rows: 20 });
+    const empty = await validateFile(out, parsed);
+    expect(empty.errors).toEqual([]);
+    expect(empty.valid).toBe(true);
+
+    // A person fills in one row, typing into the formatted columns.
+    const wb = await readBack(out);
+    const ws = wb.getWorksheet('Data')!;
+    ws.getRow(2).values = [
+      7,
+      'ABC-1',
+      'paid',
+      'Country number 3',
+      12.5,
+      new Date(Date.UTC(2024, 4, 1)),
+      new Date(Date.UTC(2024, 4, 1, 9, 30)),
+      new Date(Date.UTC(2024, 4, 2)),
+      true,
+      2,
+      'a, b',
+    ];
+    const filled = join(dir, 'filled.xlsx');
+    await wb.xlsx.writeFile(filled);
+    const report = await validateFile(filled, parsed);
+    expect(report.errors).toEqual([]);
+    expect(report.rows.total).toBe(1);
   });
 });
 

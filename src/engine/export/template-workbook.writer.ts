@@ -14,7 +14,11 @@ import { SHEET_XML_HEAD, writeXlsxPackage, type SheetPart } from './xlsx-package
 import { cellTextXml } from './xml-text.js';
 
 export interface TemplateOptions {
-  /** Last sheet row the column formats' validations cover. Default 1,048,576 (whole column). */
+  /**
+   * Last row the data validations (dropdowns, limits, input messages) cover. Default 1,048,576:
+   * the whole column, as Excel itself writes it. (exceljs expands such ranges cell by cell when
+   * reading, which is slow; Excel and LibreOffice do not.)
+   */
   readonly rows?: number;
 }
 
@@ -50,7 +54,7 @@ export async function writeTemplateWorkbook(
 
   schema.fields.forEach((field, i) => {
     const letter = columnLetters(i);
-    const items = field.constraints?.enum ?? [];
+    const items = field.constraints?.enum ?? (field.type === 'boolean' ? booleanChoices(field) : []);
     const numFmt = templateNumberFormat(field);
     const style = numFmt === undefined ? 0 : styles.styleOf({ numFmt });
     const width = templateColumnWidth(field, items.map(enumText));
@@ -88,6 +92,11 @@ export async function writeTemplateWorkbook(
   if (listColumns.length)
     sheets.push({ name: LISTS_SHEET, hidden: true, xml: () => listsSheetXml(listColumns) });
   await writeXlsxPackage({ sheets, stylesXml: styles.toXml() }, out);
+}
+
+/** A boolean column's dropdown: its first true and false spellings (Excel's TRUE/FALSE by default). */
+function booleanChoices(field: TableSchema['fields'][number]): string[] {
+  return [field.trueValues?.[0] ?? 'TRUE', field.falseValues?.[0] ?? 'FALSE'];
 }
 
 /** The hidden sheet holding long dropdown lists, one column per field. */

@@ -110,6 +110,14 @@ describe('inferSchema on a generated CSV', () => {
     await expect(inferSchema(path, { sampleRows: 0 })).rejects.toThrow(/sampleRows/);
   });
 
+  it('keeps long digit strings (card numbers, EANs) as text', async () => {
+    const path = join(dir, 'codes.csv');
+    await writeFile(path, 'ean,qty\n4006381333931123,1\n4006381333931999,2\n');
+    const schema = await inferSchema(path);
+    expect(field(schema, 'ean').type).toBe('string');
+    expect(field(schema, 'qty').type).toBe('integer');
+  });
+
   it('recognises day-first and slashed text dates as strptime formats', async () => {
     const path = join(dir, 'dates.csv');
     await writeFile(path, 'dmy,ymd\n13/02/2024,2024/02/13\n01/03/2024,2024/03/01\n');

@@ -35,6 +35,8 @@ export function allTypeCandidates(): TypeCandidate[] {
 // Text numbers with a leading zero ("0123", "007") are codes: casting them to numbers would lose
 // the zeros, so they keep a column textual.
 const LEADING_ZERO_CODE = /^\s*[+-]?0\d/;
+// Digit strings longer than a double can hold exactly (card numbers, EANs, long ids) are codes too.
+const LONG_DIGITS = /\d{16}/;
 
 /** Whether a present, non-error cell fits a candidate. */
 export function fits(candidate: TypeCandidate, cell: CellValue): boolean {
@@ -43,7 +45,7 @@ export function fits(candidate: TypeCandidate, cell: CellValue): boolean {
     (candidate.field.type === 'integer' ||
       candidate.field.type === 'number' ||
       candidate.field.type === 'boolean') &&
-    LEADING_ZERO_CODE.test(cell.v)
+    (LEADING_ZERO_CODE.test(cell.v) || LONG_DIGITS.test(cell.v))
   ) {
     return false;
   }
