@@ -4,18 +4,22 @@
  * ./data/test-postgres on port 54330 (reused if another run already started it). Each test file
  * then creates its own fresh database on it (test/db.ts).
  */
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import type { EmbeddedPostgres } from '../src/db/embedded.js';
+import { startEmbeddedPostgres, stopEmbeddedPostgresAt } from '../src/db/embedded.js';
 
 /** Databases made by test/db.ts start with this, then the creating process id. */
 export const TEST_DATABASE_PREFIX = 'intake_test_';
 
+const TEST_DATA_DIR = './data/test-postgres';
+const TEST_PG_PORT = 54330;
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** A superuser-ish URL to the server's maintenance database; test/db.ts creates databases with it. */
+    /** A superuser URL to the server's maintenance database; test/db.ts creates databases with it. */
     adminDatabaseUrl: string;
   }
 }
@@ -51,44 +55,50 @@ async function dropOrphanedDatabases(adminUrl: string): Promise<void> {
   }
 }
 
-/** Other sessions on the server (another test run reusing our embedded server). */
-async function countOtherClients(adminUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
-    );
-    return rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
+/**
+ * Several test runs may share the embedded server (engineers run suites side by side on one work
+ * tree). Each run holds a lease file named by its pid, taken before it looks for a server; the
+ * last run to leave stops the server, whoever started it.
+ */
+const leaseDir = path.join(TEST_DATA_DIR, 'leases');
+
+async function otherLiveLeases(): Promise<number> {
+  const names = await readdir(leaseDir).catch(() => [] as string[]);
+  let live = 0;
+  for (const name of names) {
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    if (Number.isInteger(pid) && isAlive(pid)) live += 1;
+    else await rm(path.join(leaseDir, name), { force: true });
   }
+  return live;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
-  let embedded: EmbeddedPostgres | null = null;
   let adminUrl = process.env.DATABASE_URL;
-  if (adminUrl === undefined || adminUrl === '') {
-    embedded = await startEmbeddedPostgres({
-      dataDir: './data/test-postgres',
-      port: 54330,
+  const embedded = adminUrl === undefined || adminUrl === '';
+  if (embedded) {
+    await mkdir(leaseDir, { recursive: true });
+    await writeFile(path.join(leaseDir, String(process.pid)), '');
+    const server = await startEmbeddedPostgres({
+      dataDir: TEST_DATA_DIR,
+      port: TEST_PG_PORT,
       logger,
       database: 'postgres',
     });
-    adminUrl = embedded.url;
+    adminUrl = server.url;
   }
-  await dropOrphanedDatabases(adminUrl);
-  project.provide('adminDatabaseUrl', adminUrl);
+  await dropOrphanedDatabases(adminUrl!);
+  project.provide('adminDatabaseUrl', adminUrl!);
 
   return async () => {
-    if (embedded === null || !embedded.owned) return;
-    // Engineers run test suites side by side on one work tree; a run that reused our server
-    // must not lose it mid-test. The last one out leaves it running for the next start instead.
-    if ((await countOtherClients(adminUrl).catch(() => 0)) > 0) {
-      logger.warn('test PostgreSQL left running: another test run is using it');
+    if (!embedded) return;
+    await rm(path.join(leaseDir, String(process.pid)), { force: true });
+    if ((await otherLiveLeases()) > 0) {
+      logger.info('test PostgreSQL left running: another test run is using it');
       return;
     }
-    await embedded.stop();
+    await stopEmbeddedPostgresAt(TEST_DATA_DIR, logger);
   };
 }

@@ -137,6 +137,23 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+/**
+ * Stops the embedded PostgreSQL running on `dataDir`, whichever process started it (fast shutdown).
+ * Returns false when none was running.
+ */
+export async function stopEmbeddedPostgresAt(dataDir: string, logger: Logger): Promise<boolean> {
+  const pgDir = path.join(path.resolve(dataDir), 'postgres');
+  const live = readLivePostmaster(pgDir);
+  if (live === null) return false;
+  process.kill(live.pid, 'SIGINT');
+  if (!(await waitUntil(() => !isAlive(live.pid), 30_000))) {
+    logger.warn({ pid: live.pid }, 'embedded PostgreSQL did not stop in time; sending SIGQUIT');
+    if (isAlive(live.pid)) process.kill(live.pid, 'SIGQUIT');
+    await waitUntil(() => !isAlive(live.pid), 5_000);
+  }
+  return true;
+}
+
 /** Starts (or reuses) the embedded PostgreSQL and returns its URL. Refuses nothing about root: it runs the server as the `postgres` user. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { logger } = options;
