@@ -1,10 +1,13 @@
 /**
  * The real app for tests: real config (INTAKE_ENV=test), a fresh migrated database, the real
  * bootstrap and buildApp. Call it over HTTP with `app.inject` (or `app.listen({ port: 0 })`).
- * The kv store is in process unless `env.REDIS_URL` is given; Redis keys get a unique prefix so
+ * Uploads go to a temporary STORAGE_DIR. The kv store is in process unless `env.REDIS_URL` is given; Redis keys get a unique prefix so
  * test processes can share one Redis.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadConfig } from '../src/config/config.js';
@@ -31,11 +34,14 @@ export async function buildTestApp(
   options: BuildTestAppOptions = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  // Uploaded files go to a directory of this app's own, removed on close.
+  const storageDir = await mkdtemp(path.join(tmpdir(), 'intake-test-storage-'));
   // Already migrated: bootstrap's own migrate run is a cheap no-op check.
   const config = loadConfig({
     INTAKE_ENV: 'test',
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789abcdef',
     LOG_LEVEL: 'silent',
+    STORAGE_DIR: storageDir,
     ...env,
     DATABASE_URL: database.url,
   });
@@ -58,6 +64,7 @@ export async function buildTestApp(
           await app.close();
           await close();
           await database.drop();
+          await rm(storageDir, { recursive: true, force: true });
         })();
         return closing;
       },
@@ -65,6 +72,7 @@ export async function buildTestApp(
   } catch (err) {
     await runtime?.close();
     await database.drop();
+    await rm(storageDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -9,7 +9,6 @@ import type { IdentityTables } from './tables/identity.js';
 import type { UploadsTables } from './tables/uploads.js';
 
 // Later features extend this with their own table interfaces.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Database extends IdentityTables, UploadsTables {}
 
 export type Db = Kysely<Database>;
