@@ -117,8 +117,10 @@ class WorkbookParser extends XmlStreamScanner {
 
   protected onOpen(buf: Buffer, ns: number, ne: number, as: number, ae: number): void {
     if (nameIs(buf, ns, ne, 'workbookPr')) {
-      const v = (parseAttributes(buf, as, ae).get('date1904') ?? '').toLowerCase();
-      this.date1904 = v === '1' || v === 'true';
+      // Regression (excel2016-mac-1904-date-system): an extension `<x15:workbookPr/>` later in the
+      // file has the same local name; only an element that carries date1904 decides.
+      const v = parseAttributes(buf, as, ae).get('date1904')?.toLowerCase();
+      if (v !== undefined) this.date1904 = v === '1' || v === 'true';
     } else if (nameIs(buf, ns, ne, 'sheet')) {
       const a = parseAttributes(buf, as, ae);
       const state = a.get('state');
