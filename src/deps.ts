@@ -8,6 +8,7 @@ import type { Db } from './db/database.js';
 import type { KeyValueStore } from './cache/kv.js';
 import type pg from 'pg';
 import type { FileStorage } from './storage/storage.js';
+import type { JobQueue } from './jobs/job-types.js';
 
 export interface Deps {
   readonly config: Config;
@@ -25,6 +26,8 @@ export interface Deps {
    * STDIN for bulk writes). Everything else goes through `db`.
    */
   readonly pgPool: pg.Pool;
+  /** The PostgreSQL job queue (pg-boss): enqueue in a transaction; workers run where started. */
+  readonly queue: JobQueue;
   /** Which database we run on, for /ready. */
   readonly databaseKind: 'embedded' | 'external';
 }

@@ -16,6 +16,7 @@ import type { KeyValueStore } from '../cache/kv.js';
 import { createLogger } from '../http/logger.js';
 import pg from 'pg';
 import { createLocalStorage } from '../storage/storage.js';
+import { createJobQueue } from '../jobs/queue.js';
 
 export interface CreateDepsOptions {
   /** Default: the app logger built from config (src/http/logger.ts). */
@@ -87,6 +88,11 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     const { applied } = options.migrate === false ? { applied: [] } : await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
+    // Every process can enqueue; `serve` (WORKER=on) and `intake worker` also start workers.
+    const queue = createJobQueue({ db, connectionString: url, logger, config });
+    await queue.startSendOnly();
+    cleanups.push(() => queue.stop({ graceful: true, timeoutMs: config.jobShutdownTimeoutMs }));
+
     const deps: Deps = Object.freeze({
       config,
       db,
@@ -95,6 +101,7 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
       kv,
       storage,
       pgPool,
+      queue,
       databaseKind: embedded === null ? 'external' : 'embedded',
     });
     return { deps, applied, close };

@@ -1,0 +1,318 @@
+/**
+ * The job queue: pg-boss 10 on our own PostgreSQL, reached through Kysely (see sql-bridge.ts), so
+ * `enqueue` can join the caller's transaction. pg-boss stores, fetches (SKIP LOCKED), retries with
+ * backoff and expires jobs; the worker loop is ours so that every completion is awaited before a
+ * shutdown closes the pool, and so a handler gets an AbortSignal.
+ *
+ * Lost jobs: a running job has a visibility timeout (`expire_in`). If its worker dies (SIGKILL),
+ * the expiry check (every JOB_MAINTENANCE_INTERVAL in each worker process) turns it back into a
+ * retry, and another worker runs it. Handlers must therefore write their results idempotently.
+ */
+import type { Logger } from 'pino';
+import PgBoss from 'pg-boss';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/database.js';
+import { deadLetterQueueOf, JOB_NAMES, type JobName } from './job-names.js';
+import type { JobHandler, JobQueue, RegisterOptions, StopOptions } from './job-types.js';
+import { PermanentJobError } from './job-types.js';
+import { bridgeToKysely } from './sql-bridge.js';
+
+export type QueueConfig = Pick<
+  Config,
+  | 'workerConcurrency'
+  | 'jobVisibilityTimeoutSeconds'
+  | 'jobRetryLimit'
+  | 'jobRetryDelaySeconds'
+  | 'jobPollIntervalMs'
+  | 'jobMaintenanceIntervalSeconds'
+>;
+
+export interface CreateJobQueueOptions {
+  db: Db;
+  /** Unused today: pg-boss runs on `db`'s pool. Kept so a dedicated pool can be added without API change. */
+  connectionString?: string;
+  logger: Logger;
+  config: QueueConfig;
+}
+
+/** pg-boss's own tables live in this schema. */
+export const PGBOSS_SCHEMA = 'pgboss';
+
+interface Registration {
+  name: JobName;
+  handler: JobHandler<unknown>;
+  options: RegisterOptions<unknown>;
+}
+
+interface Running {
+  queue: string;
+  jobId: string;
+  controller: AbortController;
+}
+
+type FetchedJob = PgBoss.JobWithMetadata<unknown>;
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function outputMessage(output: unknown): string {
+  if (output && typeof output === 'object') {
+    const o = output as { message?: unknown; value?: { message?: unknown } };
+    if (typeof o.message === 'string') return o.message;
+    if (typeof o.value?.message === 'string') return o.value.message;
+  }
+  return 'job failed';
+}
+
+/** A sleep that ends early when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
+  const { db, logger, config } = options;
+  const registrations = new Map<JobName, Registration>();
+  const running = new Set<Running>();
+  const loops: Promise<void>[] = [];
+  let stopLoops = new AbortController();
+  let boss: PgBoss | null = null;
+  let installing: Promise<PgBoss> | null = null;
+  let maintenanceTimer: NodeJS.Timeout | null = null;
+  let workersStarted = false;
+
+  // Only builds SQL for `send`; every statement runs on the executor passed with it.
+  const sender = new PgBoss({
+    db: bridgeToKysely(db),
+    schema: PGBOSS_SCHEMA,
+    supervise: false,
+    schedule: false,
+    migrate: false,
+  });
+  sender.on('error', (err) => logger.warn({ err }, 'job queue error'));
+
+  const queueOptions = (deadLetter?: string): PgBoss.Queue => ({
+    name: '',
+    policy: 'standard',
+    retryLimit: config.jobRetryLimit,
+    retryDelay: config.jobRetryDelaySeconds,
+    retryBackoff: config.jobRetryDelaySeconds > 0,
+    expireInSeconds: config.jobVisibilityTimeoutSeconds,
+    ...(deadLetter ? { deadLetter } : {}),
+  });
+
+  async function ensureQueue(instance: PgBoss, name: string, queue: PgBoss.Queue): Promise<void> {
+    const settings = { ...queue, name };
+    if (await instance.getQueue(name)) {
+      await instance.updateQueue(name, settings);
+      return;
+    }
+    try {
+      await instance.createQueue(name, settings);
+    } catch (err) {
+      // Another process created it between our check and our insert.
+      if (!(await instance.getQueue(name))) throw err;
+    }
+  }
+
+  /** Installs or migrates pg-boss's schema and creates one queue (plus dead letters) per job name. */
+  function install(): Promise<PgBoss> {
+    installing ??= (async () => {
+      const instance = new PgBoss({
+        db: bridgeToKysely(db),
+        schema: PGBOSS_SCHEMA,
+        // Expiry and archiving run from our own timer in worker processes only (start()).
+        supervise: false,
+        schedule: false,
+        migrate: true,
+      });
+      instance.on('error', (err) => logger.warn({ err }, 'job queue error'));
+      await instance.start();
+      for (const name of JOB_NAMES) {
+        const dead = deadLetterQueueOf(name);
+        await ensureQueue(instance, dead, queueOptions());
+        await ensureQueue(instance, name, queueOptions(dead));
+      }
+      boss = instance;
+      return instance;
+    })();
+    installing.catch(() => {
+      installing = null;
+    });
+    return installing;
+  }
+
+  type RunFetched = (job: FetchedJob, signal: AbortSignal) => Promise<void>;
+
+  async function runJob(instance: PgBoss, queue: string, job: FetchedJob, run: RunFetched) {
+    const controller = new AbortController();
+    const entry: Running = { queue, jobId: job.id, controller };
+    running.add(entry);
+    // pg-boss would hand the job to another worker after its expiry; stop working on it by then.
+    const expiresInMs = Math.max(1000, Number(job.expireInSeconds) * 1000 - 250);
+    const expiry = setTimeout(
+      () => controller.abort(new Error('job exceeded its visibility timeout')),
+      expiresInMs,
+    );
+    const started = Date.now();
+    try {
+      await run(job, controller.signal);
+      await instance.complete(queue, job.id);
+      logger.debug({ queue, jobId: job.id, ms: Date.now() - started }, 'job completed');
+    } catch (err) {
+      const permanent = err instanceof PermanentJobError;
+      logger.warn({ queue, jobId: job.id, retryCount: job.retryCount, permanent, err }, 'job failed');
+      try {
+        if (permanent) {
+          // No retry can help: use up the retries so pg-boss fails it now (and dead-letters it).
+          await bridgeToKysely(db).executeSql(
+            `update ${PGBOSS_SCHEMA}.job set retry_limit = retry_count where name = $1 and id = $2`,
+            [queue, job.id],
+          );
+        }
+        await instance.fail(queue, job.id, { message: errorMessage(err) });
+      } catch (failErr) {
+        // The job stays active and comes back after its expiry.
+        logger.error({ queue, jobId: job.id, err: failErr }, 'could not record a job failure');
+      }
+    } finally {
+      clearTimeout(expiry);
+      running.delete(entry);
+    }
+  }
+
+  async function loop(instance: PgBoss, queue: string, run: RunFetched, stop: AbortSignal) {
+    while (!stop.aborted) {
+      let jobs: FetchedJob[] = [];
+      try {
+        jobs = await instance.fetch<unknown>(queue, { batchSize: 1, includeMetadata: true });
+      } catch (err) {
+        logger.warn({ queue, err }, 'job fetch failed');
+      }
+      const job = jobs[0];
+      if (job === undefined) {
+        await sleep(config.jobPollIntervalMs, stop);
+        continue;
+      }
+      await runJob(instance, queue, job, run);
+    }
+  }
+
+  function startLoops(instance: PgBoss, stop: AbortSignal): void {
+    for (const registration of registrations.values()) {
+      const concurrency = registration.options.concurrency ?? config.workerConcurrency;
+      for (let i = 0; i < concurrency; i += 1) {
+        const run: RunFetched = (job, signal) =>
+          registration.handler({ id: job.id, data: job.data, retryCount: job.retryCount }, signal);
+        loops.push(loop(instance, registration.name, run, stop));
+      }
+      const onFailed = registration.options.onFailed;
+      if (onFailed) {
+        // pg-boss copies a finally failed job, with its last error as `output`, to the dead letter queue.
+        const run: RunFetched = (job) => onFailed({ data: job.data, error: outputMessage(job.output) });
+        loops.push(loop(instance, deadLetterQueueOf(registration.name), run, stop));
+      }
+    }
+  }
+
+  async function maintain(instance: PgBoss): Promise<void> {
+    try {
+      await instance.maintain();
+    } catch (err) {
+      logger.warn({ err }, 'job maintenance failed');
+    }
+  }
+
+  return {
+    async enqueue(executor, name, data, enqueueOptions = {}) {
+      if (!JOB_NAMES.includes(name)) throw new Error(`Unknown job name "${name}"`);
+      const send: PgBoss.SendOptions = { db: bridgeToKysely(executor) };
+      if (enqueueOptions.singletonKey !== undefined) send.singletonKey = enqueueOptions.singletonKey;
+      if (enqueueOptions.startAfterSeconds !== undefined && enqueueOptions.startAfterSeconds > 0) {
+        send.startAfter = Math.ceil(enqueueOptions.startAfterSeconds);
+      }
+      if (enqueueOptions.retryLimit !== undefined) send.retryLimit = enqueueOptions.retryLimit;
+      if (enqueueOptions.expireInSeconds !== undefined) send.expireInSeconds = enqueueOptions.expireInSeconds;
+      const id = await sender.send(name, data, send);
+      // pg-boss inserts nothing (and returns null) when the queue is missing or a singleton is taken.
+      if (id === null) {
+        if (enqueueOptions.singletonKey !== undefined) return '';
+        throw new Error(`Job "${name}" was not queued: is the queue installed (startSendOnly)?`);
+      }
+      return id;
+    },
+
+    register(name, handler, registerOptions = {}) {
+      if (workersStarted) throw new Error('register() must be called before start()');
+      if (registrations.has(name)) throw new Error(`A handler for "${name}" is already registered`);
+      registrations.set(name, {
+        name,
+        handler: handler as JobHandler<unknown>,
+        options: registerOptions as RegisterOptions<unknown>,
+      });
+    },
+
+    async startSendOnly() {
+      await install();
+    },
+
+    async start() {
+      const instance = await install();
+      if (workersStarted) return;
+      workersStarted = true;
+      stopLoops = new AbortController();
+      await maintain(instance);
+      maintenanceTimer = setInterval(
+        () => void maintain(instance),
+        config.jobMaintenanceIntervalSeconds * 1000,
+      );
+      maintenanceTimer.unref();
+      startLoops(instance, stopLoops.signal);
+      logger.info(
+        { queues: [...registrations.keys()], concurrency: config.workerConcurrency },
+        'job worker started',
+      );
+    },
+
+    async stop(stopOptions: StopOptions) {
+      if (maintenanceTimer) clearInterval(maintenanceTimer);
+      maintenanceTimer = null;
+      stopLoops.abort();
+      const all = Promise.allSettled(loops);
+      const waitMs = stopOptions.graceful ? stopOptions.timeoutMs : 0;
+      const finished = await Promise.race([
+        all.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), waitMs).unref()),
+      ]);
+      if (!finished && running.size > 0) {
+        // Release what is still running: pg-boss puts it back as a retry for another worker.
+        const instance = boss;
+        for (const entry of running) {
+          entry.controller.abort(new Error('worker is shutting down'));
+          if (instance) {
+            await instance
+              .fail(entry.queue, entry.jobId, { message: 'worker shut down; released for retry' })
+              .catch((err: unknown) => logger.warn({ err }, 'could not release a job'));
+          }
+        }
+        // Give aborted handlers a moment to unwind before the caller closes the pool.
+        await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      }
+      loops.length = 0;
+      workersStarted = false;
+    },
+
+    registered() {
+      return [...registrations.keys()];
+    },
+  };
+}
