@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { buildApp } from '../http/app.js';
 import { createDeps } from '../main/bootstrap.js';
+import { registerJobHandlers } from '../jobs/registry.js';
 import {
   createCommandLogger,
   exitCleanlyOnSignal,
@@ -33,7 +34,14 @@ export function serveCommand(): Command {
       // Registered after the deps, so it runs first: no request may outlive its database.
       onShutdown(() => app.close());
       const address = await app.listen({ host: config.host, port: config.port });
-      // Worker: the jobs issue starts the job worker here when config.worker is on.
+      if (config.worker) {
+        // WORKER=on: the same handlers as `intake worker`, in this process.
+        registerJobHandlers(runtime.deps.queue, runtime.deps);
+        await runtime.deps.queue.start();
+        onShutdown(() =>
+          runtime.deps.queue.stop({ graceful: true, timeoutMs: config.jobShutdownTimeoutMs }),
+        );
+      }
       logger.info(
         { address, env: config.env, database: runtime.deps.databaseKind, kv: runtime.deps.kv.kind },
         `intake listening on ${address}`,

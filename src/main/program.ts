@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { migrateCommand } from '../cli/migrate.command.js';
 import { openapiCommand } from '../cli/openapi.command.js';
 import { serveCommand } from '../cli/serve.command.js';
+import { workerCommand } from '../cli/worker.command.js';
 
 /** package.json sits two levels up from both src/main and dist/main. */
 function readVersion(): string {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand());
   program.addCommand(migrateCommand());
   program.addCommand(openapiCommand());
+  program.addCommand(workerCommand());
 
   // ---- engine commands (the lead wires these): validate, infer, template ----
   // ---- end of engine commands ----
