@@ -67,6 +67,8 @@ export interface Config {
   readonly rateLimitAuthPerMinute: number;
   /** RATE_LIMIT_API: requests per minute per user on the API. Default 100. */
   readonly rateLimitApiPerMinute: number;
+  /** RATE_LIMIT_EXPORT: exports (annotated workbook, errors CSV, rows) per hour per user. Default 5. */
+  readonly rateLimitExportPerHour: number;
   /** API_DOCS: on | off — serve /api/docs. Default on. */
   readonly apiDocs: boolean;
   /** DEV_FEATURES: development-only conveniences (HS256 test issuer, Basic auth). Default off. */
@@ -260,6 +262,7 @@ export function loadConfig(env: Env): Config {
     cookieSecure,
     rateLimitAuthPerMinute: r.int('RATE_LIMIT_AUTH', 10, 1, 1_000_000),
     rateLimitApiPerMinute: r.int('RATE_LIMIT_API', 100, 1, 1_000_000),
+    rateLimitExportPerHour: r.int('RATE_LIMIT_EXPORT', 5, 1, 1_000_000),
     apiDocs: r.bool('API_DOCS', true),
     devFeatures,
     workerConcurrency: r.int('WORKER_CONCURRENCY', 2, 1, 256),

@@ -2,6 +2,5 @@
 export * from './errors.js';
 export * from './schema/index.js';
 export * from './validate/index.js';
-// TODO(lead): enable once src/engine/reader/index.ts lands.
-// export * from './reader/index.js';
+export * from './reader/index.js';
 export * from './export/index.js';
