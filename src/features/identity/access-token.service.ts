@@ -55,8 +55,14 @@ function describe(err: unknown): string {
 
 class UnknownKeyError extends Error {}
 
+/** Tokens whose signature and claims were already checked; bounded, oldest dropped first. */
+const VERIFIED_CACHE_MAX = 10_000;
+
 export function createAccessTokens(config: Config, keyRing: KeyRing): AccessTokens {
   const ttl = config.accessTokenTtlSeconds;
+  // Keyed by the exact token string: a hit means these very bytes passed verification, so only
+  // expiry needs re-checking. Saves the signature check on every request of a busy client.
+  const verified = new Map<string, AccessTokenClaims>();
 
   async function resolveKey(header: JWTHeaderParameters, _token: FlattenedJWSInput) {
     if (typeof header.kid !== 'string') throw new UnknownKeyError('no kid');
@@ -84,32 +90,44 @@ export function createAccessTokens(config: Config, keyRing: KeyRing): AccessToke
     },
 
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, resolveKey, {
-          algorithms: [SIGNING_ALG],
-          issuer: config.publicUrl,
-          audience: ACCESS_TOKEN_AUDIENCE,
-          typ: ACCESS_TOKEN_TYPE,
-          clockTolerance: config.jwtClockSkewSeconds,
-          requiredClaims: ['sub', 'jti', 'iat', 'exp'],
-        });
-        const role = payload.role;
-        if (typeof role !== 'string' || !(USER_ROLES as readonly string[]).includes(role)) {
-          throw identityErrors.invalidAccessToken('role claim invalid');
-        }
-        return {
-          userId: payload.sub as string,
-          role: role as UserRole,
-          jti: payload.jti as string,
-          sessionId: typeof payload.sid === 'string' ? payload.sid : null,
-          issuedAt: payload.iat as number,
-          expiresAt: payload.exp as number,
-        };
-      } catch (err) {
-        if (err instanceof joseErrors.JWTExpired) throw errors.tokenExpired();
-        if (err instanceof Error && err.name === 'AppError') throw err;
-        throw identityErrors.invalidAccessToken(describe(err));
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt + config.jwtClockSkewSeconds > Date.now() / 1000) return known;
+        verified.delete(token);
       }
+      const claims = await verifyFully(token);
+      if (verified.size >= VERIFIED_CACHE_MAX) verified.delete(verified.keys().next().value as string);
+      verified.set(token, claims);
+      return claims;
     },
   };
+
+  async function verifyFully(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, resolveKey, {
+        algorithms: [SIGNING_ALG],
+        issuer: config.publicUrl,
+        audience: ACCESS_TOKEN_AUDIENCE,
+        typ: ACCESS_TOKEN_TYPE,
+        clockTolerance: config.jwtClockSkewSeconds,
+        requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+      });
+      const role = payload.role;
+      if (typeof role !== 'string' || !(USER_ROLES as readonly string[]).includes(role)) {
+        throw identityErrors.invalidAccessToken('role claim invalid');
+      }
+      return {
+        userId: payload.sub as string,
+        role: role as UserRole,
+        jti: payload.jti as string,
+        sessionId: typeof payload.sid === 'string' ? payload.sid : null,
+        issuedAt: payload.iat as number,
+        expiresAt: payload.exp as number,
+      };
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw errors.tokenExpired();
+      if (err instanceof Error && err.name === 'AppError') throw err;
+      throw identityErrors.invalidAccessToken(describe(err));
+    }
+  }
 }

@@ -116,6 +116,7 @@ export function createAccounts(
       if (!ok || !row.is_active) throw errors.invalidCredentials();
       const rehash = hasher.needsRehash(row.password_hash) ? await hasher.hash(password) : null;
       await usersRepo.touchLastLogin(deps.db, row.id, rehash);
+      await revocation.invalidateUser(row.id);
       const tokens = await sessions.start({ id: row.id, role: row.role });
       return { user: toPublicUser({ ...row, last_login_at: new Date() }), ...tokens };
     },

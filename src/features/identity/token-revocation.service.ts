@@ -15,6 +15,8 @@ const STATE_TTL_MS = 60_000;
 const STATE_MAX_ENTRIES = 50_000;
 
 export interface UserAuthState {
+  /** The whole row, so the caller's own profile (GET /users/me) needs no query either. */
+  readonly user: usersRepo.UserRow;
   readonly role: UserRole;
   readonly active: boolean;
   /** Tokens with `iat` below this (epoch seconds) are revoked; 0 when none are. */
@@ -33,14 +35,14 @@ export interface TokenRevocation {
 
 export function createTokenRevocation(deps: Pick<Deps, 'db' | 'kv' | 'config'>): TokenRevocation {
   const cache = new Map<string, { state: UserAuthState | null; until: number }>();
-  // Bumped on every invalidation, so a load that raced with one does not cache what it read.
-  const generations = new Map<string, number>();
+  // Bumped on every invalidation (of anyone), so a load that raced with one does not cache what
+  // it read: it may predate the change.
+  let epoch = 0;
   let subscription: Promise<void> | null = null;
 
   function forget(userId: string): void {
     cache.delete(userId);
-    generations.set(userId, (generations.get(userId) ?? 0) + 1);
-    if (generations.size > STATE_MAX_ENTRIES) generations.clear();
+    epoch += 1;
   }
 
   function subscribe(): Promise<void> {
@@ -62,16 +64,18 @@ export function createTokenRevocation(deps: Pick<Deps, 'db' | 'kv' | 'config'>):
       await subscribe();
       const hit = cache.get(userId);
       if (hit && hit.until > Date.now()) return hit.state;
-      const generation = generations.get(userId) ?? 0;
-      const row = await usersRepo.findUserAuthState(deps.db, userId);
+      const startedAt = epoch;
+      // The primary, not a replica: a lagging replica could hand back a revoked state.
+      const row = await usersRepo.findUserById(deps.db, userId);
       const state: UserAuthState | null = row
         ? {
+            user: row,
             role: row.role,
             active: row.is_active,
             validAfter: row.tokens_valid_after ? Math.ceil(row.tokens_valid_after.getTime() / 1000) : 0,
           }
         : null;
-      if ((generations.get(userId) ?? 0) === generation) {
+      if (epoch === startedAt) {
         if (cache.size >= STATE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
         cache.set(userId, { state, until: Date.now() + STATE_TTL_MS });
       }

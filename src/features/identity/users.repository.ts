@@ -41,23 +41,6 @@ export async function findUserByEmail(db: Executor, email: string): Promise<User
   );
 }
 
-export interface UserAuthRow {
-  role: UserRole;
-  is_active: boolean;
-  tokens_valid_after: Date | null;
-}
-
-/** The few columns the auth layer needs to accept a token. */
-export async function findUserAuthState(db: Executor, id: string): Promise<UserAuthRow | null> {
-  return (
-    (await db
-      .selectFrom('users')
-      .select(['role', 'is_active', 'tokens_valid_after'])
-      .where('id', '=', id)
-      .executeTakeFirst()) ?? null
-  );
-}
-
 export interface UserListFilter {
   limit: number;
   afterId: string | null;

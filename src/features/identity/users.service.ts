@@ -80,7 +80,11 @@ export function createUsers(
   return {
     async get(actor, id) {
       checkAccess(actor, id);
-      const row = await usersRepo.findUserById(deps.db, id);
+      // One's own profile comes from the auth cache (kept fresh by invalidations): no query.
+      const row =
+        id === actor.userId
+          ? ((await revocation.userState(id))?.user ?? null)
+          : await usersRepo.findUserById(deps.db, id);
       if (!row) throw identityErrors.userNotFound();
       return toPublicUser(row);
     },
@@ -133,7 +137,7 @@ export function createUsers(
         }
         return updated;
       });
-      if (changesAccess) await revocation.invalidateUser(id);
+      await revocation.invalidateUser(id);
       return toPublicUser(row);
     },
 
