@@ -42,8 +42,9 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     schemaController: { compilersFactory: { buildValidator: createValidatorFactory() } },
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
 
   // Before any plugin: a child context copies the error handler its parent had when it was

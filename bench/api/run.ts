@@ -1,0 +1,223 @@
+/**
+ * API benchmark: starts the real server (`intake serve`, one process) and measures with
+ * autocannon, then prints a table of req/s, p50 and p99.
+ *
+ *   npx tsx bench/api/run.ts [--duration 10] [--connections 64] [--dist] [--log-level info]
+ *
+ * `--cpu-prof` writes a V8 profile of the server to bench/out/ (open it in Chrome DevTools, or
+ * `npx tsx bench/api/top-functions.ts bench/out/<file>.cpuprofile`).
+ *
+ * Uses DATABASE_URL when set, else the embedded PostgreSQL in ./data/bench (port 54331). Rate
+ * limits are raised for the run so they do not cap the numbers. Targets (issue 2): users/me
+ * ≥ 10,000 req/s with p99 < 25 ms; login within 15% of the bare Argon2id rate; /health p99 < 25 ms
+ * while logins saturate the hash pool.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { createPasswordHasher } from '../../src/lib/password-hasher.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    dist: { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'info' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const PASSWORD = 'Bench-Passphrase-0123';
+
+interface Row {
+  name: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  target: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const env = {
+    ...process.env,
+    INTAKE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: args['log-level'],
+    RATE_LIMIT_AUTH: '1000000',
+    RATE_LIMIT_API: '1000000',
+    DATA_DIR: process.env.DATA_DIR ?? './data/bench',
+    EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54331',
+  };
+  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/out'] : [];
+  const command = [
+    ...profile,
+    ...(args.dist ? ['bin/intake.js', 'serve'] : ['--import', 'tsx', 'src/main/cli.ts', 'serve']),
+  ];
+  const child = spawn(process.execPath, command, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error('server did not become ready within 120 s');
+}
+
+async function post(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+function load(name: string, target: string, opts: autocannon.Options): Promise<Row> {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: DURATION, connections: CONNECTIONS, ...opts }, (err, result) => {
+      if (err) return reject(err);
+      resolve({
+        name,
+        connections: opts.connections ?? CONNECTIONS,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        errors: result.errors + result.timeouts + result.non2xx,
+        target,
+      });
+    });
+  });
+}
+
+/** Bare Argon2id verifications per second with the app's parameters, `concurrency` at a time. */
+async function bareHashRate(concurrency: number, seconds: number): Promise<Row> {
+  const hasher = createPasswordHasher();
+  const phc = await hasher.hash(PASSWORD);
+  let done = 0;
+  const latencies: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const start = performance.now();
+        if (!(await hasher.verify(phc, PASSWORD))) throw new Error('verify failed');
+        latencies.push(performance.now() - start);
+        done++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
+  return {
+    name: 'bare Argon2id verify',
+    connections: concurrency,
+    rps: done / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors: 0,
+    target: '',
+  };
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['benchmark', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'target'];
+  const lines = rows.map((r) => [
+    r.name,
+    String(r.connections),
+    r.rps.toFixed(0),
+    String(r.p50),
+    String(r.p99),
+    String(r.errors),
+    r.target,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(fmt(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const line of lines) console.log(fmt(line));
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  console.log(
+    `starting intake serve on ${base} (${args.dist ? 'dist' : 'tsx'}, LOG_LEVEL=${args['log-level']}) ...`,
+  );
+  const server = await startServer(port);
+  const rows: Row[] = [];
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  try {
+    const email = `bench-${Date.now()}@example.com`;
+    const session = await post(base, '/api/v1/auth/register', { email, password: PASSWORD });
+    const token = String(session.access_token);
+    const loginBody = JSON.stringify({ email, password: PASSWORD });
+    const loginOpts: autocannon.Options = {
+      url: `${base}/api/v1/auth/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+    };
+    const want = (name: string) => !args.only || args.only.split(',').includes(name);
+
+    if (want('health')) rows.push(await load('GET /health', 'p99 < 25 ms', { url: `${base}/health` }));
+    if (want('me'))
+      rows.push(
+        await load('GET /api/v1/users/me', '≥ 10,000 req/s, p99 < 25 ms', {
+          url: `${base}/api/v1/users/me`,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+    if (want('login')) {
+      rows.push(await bareHashRate(poolSize, Math.min(DURATION, 8)));
+      rows.push(await load('POST /api/v1/auth/login', 'within 15% of bare', loginOpts));
+    }
+    if (want('mixed')) {
+      // Both at once: logins saturate the hash pool while /health must stay fast.
+      const [login, health] = await Promise.all([
+        load('  login (under mixed load)', '', loginOpts),
+        load('  /health while logins run', 'p99 < 25 ms', { url: `${base}/health`, connections: 8 }),
+      ]);
+      rows.push(login, health);
+    }
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+  console.log(
+    `\nnode ${process.version}, ${availableParallelism()} CPUs, ${DURATION} s per run, UV_THREADPOOL_SIZE=${poolSize}`,
+  );
+  printTable(rows);
+  const bare = rows.find((r) => r.name.startsWith('bare'));
+  const login = rows.find((r) => r.name === 'POST /api/v1/auth/login');
+  if (bare && login) console.log(`login / bare hash rate: ${((login.rps / bare.rps) * 100).toFixed(0)}%`);
+}
+
+await main();
