@@ -133,30 +133,46 @@ export function serialToIso(serial: number, date1904: boolean): string | null {
   return formatDate(y, m, d) + 'T' + formatTime(h, mi, s, ms);
 }
 
+function serialToKind(
+  kind: TemporalKind,
+  serial: number,
+  date1904: boolean,
+): CastedValue | typeof CAST_INVALID {
+  if (kind === 'time') {
+    // A time cell is a fraction of a day; a serial of a day or more is a date, not a time.
+    if (serial < 0 || serial >= 1) return CAST_INVALID;
+    const ms = Math.round(serial * 86_400_000);
+    if (ms >= 86_400_000) return CAST_INVALID;
+    const [h, mi, s, msr] = splitMs(ms);
+    return formatTime(h, mi, s, msr);
+  }
+  const parts = splitSerial(serial, date1904);
+  if (parts === null) return CAST_INVALID;
+  const [y, m, d] = civilFromDays(parts.days);
+  // The number format may hide the time, but the cell still holds one: not a date.
+  if (kind === 'date') return parts.ms === 0 ? formatDate(y, m, d) : CAST_INVALID;
+  const [h, mi, s, ms] = splitMs(parts.ms);
+  return formatDate(y, m, d) + 'T' + formatTime(h, mi, s, ms);
+}
+
 function compileTemporal(kind: TemporalKind, field: Field): Caster {
   const parseText: TemporalParser = compileTemporalFormat(kind, field.format);
   const parseIso = isoParsers[kind];
   const datetimeIso = isoParsers.datetime;
+  // Real sheets repeat dates row after row; remembering the last serial skips the calendar work.
+  let lastSerial = Number.NaN;
+  let lastSerial1904 = false;
+  let lastResult: CastedValue | typeof CAST_INVALID = CAST_INVALID;
+  const castSerial = (v: number, date1904: boolean): CastedValue | typeof CAST_INVALID => {
+    if (v === lastSerial && date1904 === lastSerial1904) return lastResult;
+    lastSerial = v;
+    lastSerial1904 = date1904;
+    lastResult = serialToKind(kind, v, date1904);
+    return lastResult;
+  };
   return (cell) => {
     if (cell.t === 's') return parseText(cell.v.trim()) ?? CAST_INVALID;
-    if (cell.t === 'n') {
-      if (cell.date !== true) return CAST_INVALID;
-      if (kind === 'time') {
-        // A time cell is a fraction of a day; a serial of a day or more is a date, not a time.
-        if (cell.v < 0 || cell.v >= 1) return CAST_INVALID;
-        const ms = Math.round(cell.v * 86_400_000);
-        if (ms >= 86_400_000) return CAST_INVALID;
-        const [h, mi, s, msr] = splitMs(ms);
-        return formatTime(h, mi, s, msr);
-      }
-      const parts = splitSerial(cell.v, cell.date1904 === true);
-      if (parts === null) return CAST_INVALID;
-      const [y, m, d] = civilFromDays(parts.days);
-      // The number format may hide the time, but the cell still holds one: not a date.
-      if (kind === 'date') return parts.ms === 0 ? formatDate(y, m, d) : CAST_INVALID;
-      const [h, mi, s, ms] = splitMs(parts.ms);
-      return formatDate(y, m, d) + 'T' + formatTime(h, mi, s, ms);
-    }
+    if (cell.t === 'n') return cell.date === true ? castSerial(cell.v, cell.date1904 === true) : CAST_INVALID;
     if (cell.t === 'd') {
       const direct = parseIso(cell.v);
       if (direct !== null) return direct;

@@ -7,10 +7,16 @@ import { EngineError } from '../errors.js';
 import type { CellValue, Progress, ReaderLimits, Row, SpreadsheetFormat } from '../reader/types.js';
 import { parseSchema } from '../schema/schema-parser.js';
 import type { TableSchema } from '../schema/types.js';
-import { CAST_INVALID, cellText, DEFAULT_MISSING_VALUES, isMissingCell } from '../schema/value-cast.js';
+import {
+  CAST_INVALID,
+  cellText,
+  DEFAULT_MISSING_VALUES,
+  isMissingCell,
+  type CastedValue,
+} from '../schema/value-cast.js';
 import { cellRef, columnLetter } from './column-letter.js';
 import { compileFieldRule, shown, valueKey, type FieldRule } from './field-rules.js';
-import { matchHeader } from './header-matcher.js';
+import { matchHeader, type HeaderMatch } from './header-matcher.js';
 import { ReportBuilder } from './report-builder.js';
 import type { Report, ValidationIssue } from './types.js';
 
@@ -57,7 +63,8 @@ interface KeyRule {
   readonly fieldIndexes: readonly number[];
   /** The leftmost bound column of the key: where its issue is reported. */
   readonly column: number;
-  readonly seen: Map<string, number>;
+  /** First row per key: the cast value itself for one field (no string built), else a joined tuple. */
+  readonly seen: Map<unknown, number>;
   readonly describe: string;
 }
 
@@ -66,7 +73,8 @@ interface Bound {
   readonly letter: string;
   readonly fieldIndex: number;
   readonly rule: FieldRule;
-  readonly seen: Map<string, number> | null;
+  /** First row per cast value (Map keys compare numbers by value: "1.0" and 1 collide). */
+  readonly seen: Map<CastedValue, number> | null;
 }
 
 /** Validates rows (in batches) against a schema. The header is the first non-blank row. */
@@ -89,7 +97,7 @@ export async function validateRows(
   const rules = schema.fields.map((f) => compileFieldRule(f, primaryKey));
   const { onRow, onProgress, signal } = options;
 
-  let header: ReturnType<typeof matchHeader> | null = null;
+  let header: HeaderMatch | null = null;
   let bound: Bound[] = [];
   let keyRules: KeyRule[] = [];
   const reportedUnnamed = new Set<number>();
@@ -118,7 +126,7 @@ export async function validateRows(
             letter: columnLetter(b.column),
             fieldIndex: b.fieldIndex,
             rule,
-            seen: rule.unique ? new Map<string, number>() : null,
+            seen: rule.unique ? new Map<CastedValue, number>() : null,
           };
         });
         keyRules = buildKeyRules(schema, bound, rules);
@@ -178,9 +186,8 @@ export async function validateRows(
         }
         const seen = bound[b].seen;
         if (seen !== null) {
-          const key = valueKey(value);
-          const first = seen.get(key);
-          if (first === undefined) seen.set(key, rowNumber);
+          const first = seen.get(value);
+          if (first === undefined) seen.set(value, rowNumber);
           else {
             const text = cellText(c) ?? '';
             rowIssues.push({
@@ -258,20 +265,22 @@ function checkKey(
   rowIssues: ValidationIssue[],
   rowIssueCols: number[],
 ): void {
-  const parts: string[] = [];
-  for (const i of key.fieldIndexes) {
-    const v = castValues[i];
+  // Built by concatenation, not an array and join: this runs for every row.
+  const indexes = key.fieldIndexes;
+  let tuple: unknown = '';
+  for (let k = 0; k < indexes.length; k++) {
+    const v = castValues[indexes[k]];
     if (v === null) return;
-    parts.push(valueKey(v as string | number | boolean));
+    // The unit separator cannot collide with ordinary text in a cell.
+    if (indexes.length === 1) tuple = v;
+    else tuple = k === 0 ? valueKey(v as CastedValue) : tuple + '\u001f' + valueKey(v as CastedValue);
   }
-  // The unit separator cannot collide with ordinary text in a cell.
-  const tuple = parts.join('\u001f');
   const first = key.seen.get(tuple);
   if (first === undefined) {
     key.seen.set(tuple, rowNumber);
     return;
   }
-  const shownTuple = shown(parts.join(', '));
+  const shownTuple = shown(String(tuple).split('\u001f').join(', '));
   insertAt(rowIssues, rowIssueCols, key.column, {
     row: rowNumber,
     column: null,
@@ -284,29 +293,41 @@ function checkKey(
 
 /** Data under an empty header cell (or past the header's end) is one `extra_column` per column. */
 function checkUnnamed(
-  header: ReturnType<typeof matchHeader>,
+  header: HeaderMatch,
   cells: ReadonlyArray<CellValue | undefined>,
   rowNumber: number,
   reported: Set<number>,
   rowIssues: ValidationIssue[],
   rowIssueCols: number[],
 ): void {
-  const check = (col: number): void => {
-    const c = cells[col];
-    if (c === undefined || (c.t === 's' && c.v === '') || reported.has(col)) return;
-    reported.add(col);
-    const ref = cellRef(col, rowNumber);
-    insertAt(rowIssues, rowIssueCols, col, {
-      row: rowNumber,
-      column: '',
-      cell: ref,
-      code: 'extra_column',
-      message: `Column ${columnLetter(col)} has values but no header (first at ${ref})`,
-      value: cellText(c),
-    });
-  };
-  for (const col of header.unnamedColumns) check(col);
-  for (let col = header.width; col < cells.length; col++) check(col);
+  for (const col of header.unnamedColumns) {
+    if (col < cells.length) checkUnnamedCell(cells, col, rowNumber, reported, rowIssues, rowIssueCols);
+  }
+  for (let col = header.width; col < cells.length; col++) {
+    checkUnnamedCell(cells, col, rowNumber, reported, rowIssues, rowIssueCols);
+  }
+}
+
+function checkUnnamedCell(
+  cells: ReadonlyArray<CellValue | undefined>,
+  col: number,
+  rowNumber: number,
+  reported: Set<number>,
+  rowIssues: ValidationIssue[],
+  rowIssueCols: number[],
+): void {
+  const c = cells[col];
+  if (c === undefined || (c.t === 's' && c.v === '') || reported.has(col)) return;
+  reported.add(col);
+  const ref = cellRef(col, rowNumber);
+  insertAt(rowIssues, rowIssueCols, col, {
+    row: rowNumber,
+    column: '',
+    cell: ref,
+    code: 'extra_column',
+    message: `Column ${columnLetter(col)} has values but no header (first at ${ref})`,
+    value: cellText(c),
+  });
 }
 
 /** Inserts an issue after the row's issues at or left of `column`, keeping column order. */
