@@ -100,6 +100,29 @@ describe('validateFile on real spreadsheets', () => {
     expect(values).toEqual([{ fieldNameA: '0123', fieldNameB: 'c' }]);
   });
 
+  it('a table starting at B2 with uncached formulas: the header is row 2, an uncached formula is missing', async () => {
+    const schema = parseSchema({
+      fields: [
+        { name: 'Clicks', type: 'integer', constraints: { minimum: 0 } },
+        { name: 'Impressions', type: 'integer' },
+        { name: 'CTR', type: 'number', constraints: { required: true } },
+      ],
+    });
+    const report = await validateFile(
+      sample('xlsx-populate-uncached-formulas-stale-dimension.xlsx'),
+      schema,
+      {
+        maxErrors: 2,
+      },
+    );
+    expect(report.rows).toEqual({ total: 11, valid: 0, invalid: 11 });
+    expect(report.errors_by_code).toEqual({ required: 11 });
+    expect(report.errors.map((e) => [e.row, e.cell, e.message])).toEqual([
+      [3, 'D3', 'CTR is required'],
+      [4, 'D4', 'CTR is required'],
+    ]);
+  });
+
   it('names the report after options.fileName when given (uploads keep the user’s name)', async () => {
     const schema = parseSchema({ fields: [{ name: 'fieldNameA' }, { name: 'fieldNameB' }] });
     const report = await validateFile(sample('semicolon-leading-zeros.csv'), schema, {
