@@ -3,6 +3,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { createadminCommand } from '../cli/createadmin.command.js';
+import { keysCommand } from '../cli/keys.command.js';
 import { migrateCommand } from '../cli/migrate.command.js';
 import { openapiCommand } from '../cli/openapi.command.js';
 import { serveCommand } from '../cli/serve.command.js';
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(openapiCommand());
   program.addCommand(workerCommand());
+  program.addCommand(createadminCommand());
+  program.addCommand(keysCommand());
 
   // ---- engine commands (the lead wires these): validate, infer, template ----
   // ---- end of engine commands ----
