@@ -7,9 +7,17 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { IdentityTables } from './tables/identity.js';
 import type { UploadsTables } from './tables/uploads.js';
+import type { SchemasTables } from './tables/schemas.js';
+import type { EventsTables } from './tables/events.js';
+import type { WebhooksTables } from './tables/webhooks.js';
 
 // Later features extend this with their own table interfaces.
-export interface Database extends IdentityTables, UploadsTables {}
+export interface Database
+  extends IdentityTables,
+    UploadsTables,
+    SchemasTables,
+    EventsTables,
+    WebhooksTables {}
 
 export type Db = Kysely<Database>;
 
