@@ -10,13 +10,50 @@ import { smallPart, writeZip, type ZipPart } from './zip-writer.js';
  * Hand-rolled writers: fixtures for a million rows are generated in seconds.
  */
 
-export const HEADERS = ['id', 'sku', 'name', 'email', 'price', 'quantity', 'status', 'ordered_on', 'paid', 'note'];
+export const HEADERS = [
+  'id',
+  'sku',
+  'name',
+  'email',
+  'price',
+  'quantity',
+  'status',
+  'ordered_on',
+  'paid',
+  'note',
+];
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Linus', 'Ken', 'Frances'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Torvalds', 'Thompson', 'Allen'];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Torvalds',
+  'Thompson',
+  'Allen',
+];
 const STATUS = ['active', 'pending', 'closed'];
-const WORDS = ['fragile', 'urgent', 'gift', 'bulk', 'repeat', 'express', 'standard', 'return', 'sample', 'backorder'];
+const WORDS = [
+  'fragile',
+  'urgent',
+  'gift',
+  'bulk',
+  'repeat',
+  'express',
+  'standard',
+  'return',
+  'sample',
+  'backorder',
+];
 
-export type CellOut = { kind: 'n'; v: number } | { kind: 's'; v: string } | { kind: 'b'; v: boolean } | { kind: 'date'; v: number };
+export type CellOut =
+  | { kind: 'n'; v: number }
+  | { kind: 's'; v: string }
+  | { kind: 'b'; v: boolean }
+  | { kind: 'date'; v: number };
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run benches the same bytes. */
 function rng(seed: number): () => number {
@@ -38,7 +75,13 @@ export function makeRow(i: number, rand: () => number): CellOut[] {
     { kind: 'n', v: i },
     { kind: 's', v: bad === 1 ? 'SKU-12X' : `SKU-${10000 + (i % 90000)}` },
     { kind: 's', v: `${first} ${last}` },
-    { kind: 's', v: bad === 3 ? `${first.toLowerCase()}.example.com` : `${first.toLowerCase()}.${last.toLowerCase()}@example.com` },
+    {
+      kind: 's',
+      v:
+        bad === 3
+          ? `${first.toLowerCase()}.example.com`
+          : `${first.toLowerCase()}.${last.toLowerCase()}@example.com`,
+    },
     bad === 4 ? { kind: 's', v: 'n/a' } : { kind: 'n', v: price },
     { kind: 'n', v: bad === 5 ? -3 : 1 + (i % 50) },
     { kind: 's', v: bad === 6 ? 'unknown' : STATUS[i % 3] },
@@ -49,7 +92,9 @@ export function makeRow(i: number, rand: () => number): CellOut[] {
 }
 
 function xmlEscape(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return s.replace(/[&<>"]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
+  );
 }
 
 function colLetter(c: number): string {

@@ -98,7 +98,12 @@ async function floor(): Promise<{ rows: number; cells: number }> {
 }
 
 async function validate(): Promise<{ rows: number; cells: number } | { skipped: string }> {
-  let mod: { validateFile?: (path: string, schema: unknown) => Promise<{ rows: { total: number }; error_count: number }> };
+  let mod: {
+    validateFile?: (
+      path: string,
+      schema: unknown,
+    ) => Promise<{ rows: { total: number }; error_count: number }>;
+  };
   let schemaMod: { parseSchema?: (json: unknown) => unknown };
   try {
     mod = await import(pathToFileURL(resolve('src/engine/validate/index.ts')).href);

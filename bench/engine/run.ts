@@ -45,18 +45,24 @@ for (const rows of rowCounts) {
 const readers = ['intake', 'validate', 'exceljs', 'floor'].filter((r) => !only || only.includes(r));
 const lines: string[] = [];
 const pad = (s: string, n: number): string => s.padEnd(n);
-lines.push(`${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('seconds', 9)}${pad('rows/s', 11)}peak RSS MB`);
+lines.push(
+  `${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('seconds', 9)}${pad('rows/s', 11)}peak RSS MB`,
+);
 for (const f of fixtures) {
   const mb = (statSync(f.path).size / 1048576).toFixed(1);
   for (const reader of readers) {
     if (!f.xlsx && (reader === 'exceljs' || reader === 'floor')) continue;
     let out: string;
     try {
-      out = execFileSync(process.execPath, ['--import', 'tsx', join('bench', 'engine', 'measure.ts'), reader, f.path], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-        timeout: 600_000,
-      });
+      out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join('bench', 'engine', 'measure.ts'), reader, f.path],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 20,
+          timeout: 600_000,
+        },
+      );
     } catch (err) {
       out = JSON.stringify({ error: (err as Error).message.split('\n')[0] });
     }

@@ -18,24 +18,36 @@ export class CsvRecordParser {
   batch: Row[] = [];
   /** Records completed so far; also the number of the last one. */
   records = 0;
-  private carry: Buffer | null = null;
+  /** True when parsing paused because `batch` is full while complete records may remain. */
+  paused = false;
+  private pending: Buffer | null = null;
+  private final = false;
 
   constructor(
     private readonly delimiter: number,
     private readonly limits: ReaderLimits,
+    /** Parsing pauses once `batch` holds this many rows, so batches stay small. */
+    private readonly maxBatch: number,
   ) {}
 
   push(chunk: Buffer): void {
-    this.parse(this.carry === null ? chunk : Buffer.concat([this.carry, chunk]), false);
+    this.parse(this.pending === null ? chunk : Buffer.concat([this.pending, chunk]), false);
+  }
+
+  /** Continues after a pause (call once `batch` has been taken). */
+  resume(): void {
+    if (this.pending !== null) this.parse(this.pending, this.final);
   }
 
   /** Call after the last chunk: a final record without a line break is still a record. */
   finish(): void {
-    if (this.carry !== null) this.parse(this.carry, true);
+    this.final = true;
+    if (this.pending !== null) this.parse(this.pending, true);
   }
 
   private parse(buf: Buffer, final: boolean): void {
-    this.carry = null;
+    this.pending = null;
+    this.paused = false;
     const len = buf.length;
     const delim = this.delimiter;
     const maxChars = this.limits.maxCellChars;
@@ -44,6 +56,11 @@ export class CsvRecordParser {
     let recStart = 0;
     let incomplete = false;
     records: while (pos < len) {
+      if (this.batch.length >= this.maxBatch) {
+        this.paused = true;
+        this.pending = buf.subarray(pos);
+        return;
+      }
       recStart = pos;
       incomplete = true;
       const cells: (CellValue | undefined)[] = [];
@@ -138,7 +155,7 @@ export class CsvRecordParser {
           `Record ${this.records + 1} is longer than 16 MB; the file probably has a quote (") that is never closed.`,
         );
       }
-      this.carry = rest;
+      this.pending = rest;
     }
   }
 }

@@ -29,7 +29,7 @@ export async function openCsv(args: CsvOpenArgs): Promise<OpenedSheet> {
   const sample = new TextDecoder(encoding).decode(sampleBytes);
   const delimiter = sniffDelimiter(sample, bomLength + sampleLength >= size);
 
-  const parser = new CsvRecordParser(delimiter.charCodeAt(0), limits);
+  const parser = new CsvRecordParser(delimiter.charCodeAt(0), limits, BATCH_ROWS);
   let bytesRead = 0;
   let started = false;
 
@@ -47,15 +47,15 @@ export async function openCsv(args: CsvOpenArgs): Promise<OpenedSheet> {
         // survive young-generation GCs and get promoted, which made GC dominate the profile.
         for (let off = 0; off < utf8.length; off += PARSE_SLICE) {
           parser.push(utf8.subarray(off, Math.min(off + PARSE_SLICE, utf8.length)));
-          if (parser.batch.length >= BATCH_ROWS) {
-            const out = parser.batch;
-            parser.batch = [];
-            yield out;
-          }
+          yield* drain(parser);
         }
       }
-      if (decoder !== null) parser.push(Buffer.from(decoder.decode(), 'utf8'));
+      if (decoder !== null) {
+        parser.push(Buffer.from(decoder.decode(), 'utf8'));
+        yield* drain(parser);
+      }
       parser.finish();
+      yield* drain(parser);
       bytesRead = size;
       if (parser.batch.length > 0) {
         const out = parser.batch;
@@ -77,4 +77,17 @@ export async function openCsv(args: CsvOpenArgs): Promise<OpenedSheet> {
     },
     close: args.close,
   };
+}
+
+/** Hands out full batches, resuming the parser each time it paused on a full batch. */
+function* drain(parser: CsvRecordParser): Generator<readonly Row[]> {
+  for (;;) {
+    if (parser.batch.length >= BATCH_ROWS) {
+      const out = parser.batch;
+      parser.batch = [];
+      yield out;
+    }
+    if (!parser.paused) return;
+    parser.resume();
+  }
 }

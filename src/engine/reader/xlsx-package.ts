@@ -170,7 +170,10 @@ export async function locateWorkbook(archive: ZipArchive, budget: InflateBudget)
       throw unsupported('This file is a PowerPoint file, not a spreadsheet.');
     throw unsupported('This file is an Office package without an Excel workbook; upload .xlsx or CSV.');
   }
-  if (workbook.toLowerCase().endsWith('.bin')) throw xlsbError();
+  const lower = workbook.toLowerCase();
+  if (lower.endsWith('.bin')) throw xlsbError();
+  if (lower.startsWith('word/')) throw unsupported('This file is a Word document, not a spreadsheet.');
+  if (lower.startsWith('ppt/')) throw unsupported('This file is a PowerPoint file, not a spreadsheet.');
   return archive.find(workbook)!.name;
 }
 
