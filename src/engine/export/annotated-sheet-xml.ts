@@ -4,7 +4,7 @@ import { isoToSerial, serialTo1900 } from './date-serial.js';
 import type { IssueIndex } from './issue-index.js';
 import { SHEET_XML_HEAD } from './xlsx-package.js';
 import { DATE_FORMAT, DATETIME_FORMAT, TIME_FORMAT, type StylesRegistry } from './styles-registry.js';
-import { cellTextXml, escapeXml } from './xml-text.js';
+import { cellTextXml, escapeXml, textElement } from './xml-text.js';
 
 /** The `s` ids a data cell can get: [normal, highlighted] per kind of value. */
 export interface DataCellStyles {
@@ -40,7 +40,7 @@ function styleAttr(s: number): string {
 }
 
 function textCell(ref: string, text: string, s: number): string {
-  return `<c r="${ref}"${styleAttr(s)} t="inlineStr"><is><t xml:space="preserve">${cellTextXml(text)}</t></is></c>`;
+  return `<c r="${ref}"${styleAttr(s)} t="inlineStr"><is>${textElement(text)}</is></c>`;
 }
 
 function dateCell(ref: string, serial: number, styles: DataCellStyles, bad: 0 | 1): string {

@@ -3,7 +3,18 @@
 export const MAX_ROWS = 1_048_576;
 export const MAX_COLUMNS = 16_384;
 
+// Letters are asked for once per written cell: remember them (16,384 short strings at most).
+const LETTERS: string[] = [];
+
 export function columnLetters(index: number): string {
+  const known = LETTERS[index];
+  if (known !== undefined) return known;
+  const letters = computeLetters(index);
+  if (index < MAX_COLUMNS) LETTERS[index] = letters;
+  return letters;
+}
+
+function computeLetters(index: number): string {
   let n = index + 1;
   let letters = '';
   while (n > 0) {

@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import type { ValidationIssue } from '../validate/types.js';
 import { SHEET_XML_HEAD } from './xlsx-package.js';
-import { cellTextXml } from './xml-text.js';
+import { textElement } from './xml-text.js';
 
 /** Columns of the Errors sheet, and of the errors CSV. */
 export const ERROR_COLUMNS = ['row', 'column', 'cell', 'code', 'message', 'value'] as const;
 
 function text(col: string, row: number, value: string, s = 0): string {
-  return `<c r="${col}${row}"${s ? ` s="${s}"` : ''} t="inlineStr"><is><t xml:space="preserve">${cellTextXml(value)}</t></is></c>`;
+  return `<c r="${col}${row}"${s ? ` s="${s}"` : ''} t="inlineStr"><is>${textElement(value)}</is></c>`;
 }
 
 /** One issue as row `sheetRow` of the Errors sheet. */

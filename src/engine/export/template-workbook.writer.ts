@@ -11,7 +11,7 @@ import {
 } from './template-validation.js';
 import { templateColumnWidth, templateNumberFormat } from './template-formats.js';
 import { SHEET_XML_HEAD, writeXlsxPackage, type SheetPart } from './xlsx-package.js';
-import { cellTextXml } from './xml-text.js';
+import { textElement } from './xml-text.js';
 
 export interface TemplateOptions {
   /**
@@ -25,7 +25,7 @@ export interface TemplateOptions {
 const LISTS_SHEET = 'Lists';
 
 function textCell(ref: string, text: string, s: number): string {
-  return `<c r="${ref}"${s ? ` s="${s}"` : ''} t="inlineStr"><is><t xml:space="preserve">${cellTextXml(text)}</t></is></c>`;
+  return `<c r="${ref}"${s ? ` s="${s}"` : ''} t="inlineStr"><is>${textElement(text)}</is></c>`;
 }
 
 function listCell(ref: string, item: EnumItem): string {
