@@ -161,8 +161,13 @@ function typeDescription(field: Field): string {
   switch (field.type) {
     case 'integer':
       return 'must be a whole number';
-    case 'number':
-      return 'must be a number';
+    case 'number': {
+      // With non-default separators, show the expected shape: "must be a number like 1.234,5".
+      const dec = field.decimalChar ?? '.';
+      const group = field.groupChar ?? '';
+      if (dec === '.' && group === '') return 'must be a number';
+      return `must be a number like ${group === '' ? '1234' : `1${group}234`}${dec}5`;
+    }
     case 'boolean': {
       const t = field.trueValues ?? DEFAULT_TRUE_VALUES;
       const f = field.falseValues ?? DEFAULT_FALSE_VALUES;

@@ -178,6 +178,14 @@ describe('constraints', () => {
     expect(report.errors.map((e) => [e.cell, e.code, e.message])).toEqual([['A3', code, message]]);
   });
 
+  it('shows the expected shape of a number with custom separators', async () => {
+    const report = await one({ name: 'x', type: 'number', decimalChar: ',', groupChar: '.' }, [
+      '1.234,5',
+      '12 €',
+    ]);
+    expect(report.errors.map((e) => e.message)).toEqual(['x must be a number like 1.234,5; got 12 €']);
+  });
+
   it('anchors patterns: a partial match is not a match', async () => {
     const report = await one({ name: 'x', constraints: { pattern: '\\d+' } }, ['123', 'a123', '123a']);
     expect(brief(report)).toEqual(['A3 pattern', 'A4 pattern']);
