@@ -53,6 +53,15 @@ export async function writeAnnotatedWorkbookFromRows(
     if (index.notHighlighted > 0)
       notes.push(`${index.notHighlighted} bad cells are listed but not highlighted.`);
     const withComments = index.commentCount > 0;
+    // The data sheet is written before the Errors sheet, so its count is final when the note is.
+    const dropped = { rows: 0 };
+    const closingNote = (): string | null => {
+      const all =
+        dropped.rows > 0
+          ? [...notes, `${dropped.rows} rows past row ${MAX_ROWS} (Excel's last row) are not copied.`]
+          : notes;
+      return all.length ? all.join(' ') : null;
+    };
 
     await writeXlsxPackage(
       {
@@ -61,15 +70,18 @@ export async function writeAnnotatedWorkbookFromRows(
           {
             name: dataName,
             xml: () =>
-              dataSheetXml(source.rows, index, cellStyles, { textOnly: source.textOnly, withComments }),
+              dataSheetXml(source.rows, index, cellStyles, {
+                textOnly: source.textOnly,
+                withComments,
+                dropped,
+              }),
             comments: withComments
               ? { commentsXml: () => commentsXml(index), vmlXml: () => vmlXml(index) }
               : undefined,
           },
           {
             name: errorsName,
-            xml: () =>
-              errorsSheetXml(rowsFile, headerStyle, notes.length ? notes.join(' ') : null, listed.rows + 2),
+            xml: () => errorsSheetXml(rowsFile, headerStyle, closingNote(), listed.rows + 2),
           },
         ],
       },

@@ -109,6 +109,8 @@ export interface DataSheetOptions {
   /** CSV sources hold only text: tell Excel not to flag every number-like text cell. */
   readonly textOnly: boolean;
   readonly withComments: boolean;
+  /** Incremented for every source row past Excel's last row (a CSV can be longer). */
+  readonly dropped?: { rows: number };
 }
 
 /**
@@ -130,7 +132,11 @@ export async function* dataSheetXml(
     const parts: string[] = [];
     for (const row of batch) {
       // Excel needs strictly ascending rows inside its grid.
-      if (row.number <= last || row.number > MAX_ROWS) continue;
+      if (row.number > MAX_ROWS) {
+        if (options.dropped) options.dropped.rows += 1;
+        continue;
+      }
+      if (row.number <= last) continue;
       while (k < issueRows.length && issueRows[k] < row.number) {
         parts.push(rowXml(issueRows[k], empty, index.cellsOf(issueRows[k]), styles));
         k += 1;

@@ -156,6 +156,20 @@ describe('writeAnnotatedWorkbookFromRows', () => {
     expect(noteText(wb.getWorksheet('Data')!.getCell('A2'))).toBe('a must be a number; got "x"');
   });
 
+  it("says in the Errors sheet when source rows lie past Excel's last row", async () => {
+    const out = join(dir, 'long.xlsx');
+    const rows: Row[] = [1, 2, 1_048_576, 1_048_577, 1_048_578].map((number) => ({
+      number,
+      cells: [s(`r${number}`)],
+    }));
+    await writeAnnotatedWorkbookFromRows({ sheetName: null, textOnly: true, rows: batches(rows) }, [], out);
+    const wb = await readBack(out);
+    expect(wb.getWorksheet('Data')!.getCell('A1048576').value).toBe('r1048576');
+    expect(wb.getWorksheet('Errors')!.getCell('E2').value).toBe(
+      "2 rows past row 1048576 (Excel's last row) are not copied.",
+    );
+  });
+
   it('leaves no file behind when the rows fail mid-way', async () => {
     const out = join(dir, 'failed.xlsx');
     async function* failing(): AsyncGenerator<readonly Row[]> {
