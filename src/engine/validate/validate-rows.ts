@@ -197,8 +197,10 @@ export async function validateRows(
       for (let k = 0; k < keyRules.length; k++)
         checkKey(keyRules[k], rowNumber, castValues, rowIssues, rowIssueCols);
       const rowHasErrors = rowIssues.length > 0;
-      if (header.extrasAreErrors)
+      // Cheap guard first: most sheets have neither unnamed columns nor cells past the header.
+      if (header.extrasAreErrors && (cells.length > header.width || header.unnamedColumns.size > 0)) {
         checkUnnamed(header, cells, rowNumber, reportedUnnamed, rowIssues, rowIssueCols);
+      }
       for (let i = 0; i < rowIssues.length; i++) report.add(rowIssues[i]);
       report.countRow(rowHasErrors);
       if (onRow !== undefined) {
