@@ -4,10 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createadminCommand } from '../cli/createadmin.command.js';
+import { inferCommand } from '../cli/infer.command.js';
 import { keysCommand } from '../cli/keys.command.js';
 import { migrateCommand } from '../cli/migrate.command.js';
 import { openapiCommand } from '../cli/openapi.command.js';
 import { serveCommand } from '../cli/serve.command.js';
+import { templateCommand } from '../cli/template.command.js';
+import { validateCommand } from '../cli/validate.command.js';
 import { workerCommand } from '../cli/worker.command.js';
 
 /** package.json sits two levels up from both src/main and dist/main. */
@@ -41,8 +44,10 @@ export function buildProgram(): Command {
   program.addCommand(createadminCommand());
   program.addCommand(keysCommand());
 
-  // ---- engine commands (the lead wires these): validate, infer, template ----
-  // ---- end of engine commands ----
+  // The spreadsheet engine's doors: no database, no server.
+  program.addCommand(validateCommand());
+  program.addCommand(inferCommand());
+  program.addCommand(templateCommand());
 
   return program;
 }
