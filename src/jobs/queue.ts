@@ -11,9 +11,10 @@
 import type { Logger } from 'pino';
 import PgBoss from 'pg-boss';
 import type { Config } from '../config/config.js';
-import type { Db } from '../db/database.js';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../db/database.js';
 import { deadLetterQueueOf, JOB_NAMES, type JobName } from './job-names.js';
-import type { JobHandler, JobQueue, RegisterOptions, StopOptions } from './job-types.js';
+import type { EnqueueOptions, JobHandler, JobQueue, RegisterOptions, StopOptions } from './job-types.js';
 import { PermanentJobError } from './job-types.js';
 import { bridgeToKysely } from './sql-bridge.js';
 
@@ -79,6 +80,49 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const unboundDb: PgBoss.Db = {
+  executeSql: () => Promise.reject(new Error('enqueueJob runs only on the executor it is given')),
+};
+
+// Only builds the insert for `send`; every statement runs on the executor passed with it.
+const sender = new PgBoss({
+  db: unboundDb,
+  schema: PGBOSS_SCHEMA,
+  supervise: false,
+  schedule: false,
+  migrate: false,
+});
+// send() emits nothing, but an EventEmitter without an 'error' listener would crash the process.
+sender.on('error', () => {});
+
+/**
+ * Inserts a job on `executor` (the pool or the caller's transaction), so it exists only if that
+ * transaction commits. Needs the queue tables installed (any JobQueue's `startSendOnly`/`start`).
+ * `JobQueue.enqueue` is this function; features without a queue at hand (the outbox) call it directly.
+ */
+export async function enqueueJob<T extends object>(
+  executor: Db | Transaction<Database>,
+  name: JobName,
+  data: T,
+  options: EnqueueOptions = {},
+): Promise<string> {
+  if (!JOB_NAMES.includes(name)) throw new Error(`Unknown job name "${name}"`);
+  const send: PgBoss.SendOptions = { db: bridgeToKysely(executor) };
+  if (options.singletonKey !== undefined) send.singletonKey = options.singletonKey;
+  if (options.startAfterSeconds !== undefined && options.startAfterSeconds > 0) {
+    send.startAfter = Math.ceil(options.startAfterSeconds);
+  }
+  if (options.retryLimit !== undefined) send.retryLimit = options.retryLimit;
+  if (options.expireInSeconds !== undefined) send.expireInSeconds = options.expireInSeconds;
+  const id = await sender.send(name, data, send);
+  // pg-boss inserts nothing (and returns null) when the queue is missing or a singleton is taken.
+  if (id === null) {
+    if (options.singletonKey !== undefined) return '';
+    throw new Error(`Job "${name}" was not queued: is the queue installed (startSendOnly)?`);
+  }
+  return id;
+}
+
 export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   const { db, logger, config } = options;
   const registrations = new Map<JobName, Registration>();
@@ -89,16 +133,6 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   let installing: Promise<PgBoss> | null = null;
   let maintenanceTimer: NodeJS.Timeout | null = null;
   let workersStarted = false;
-
-  // Only builds SQL for `send`; every statement runs on the executor passed with it.
-  const sender = new PgBoss({
-    db: bridgeToKysely(db),
-    schema: PGBOSS_SCHEMA,
-    supervise: false,
-    schedule: false,
-    migrate: false,
-  });
-  sender.on('error', (err) => logger.warn({ err }, 'job queue error'));
 
   const queueOptions = (deadLetter?: string): PgBoss.Queue => ({
     name: '',
@@ -233,23 +267,7 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   }
 
   return {
-    async enqueue(executor, name, data, enqueueOptions = {}) {
-      if (!JOB_NAMES.includes(name)) throw new Error(`Unknown job name "${name}"`);
-      const send: PgBoss.SendOptions = { db: bridgeToKysely(executor) };
-      if (enqueueOptions.singletonKey !== undefined) send.singletonKey = enqueueOptions.singletonKey;
-      if (enqueueOptions.startAfterSeconds !== undefined && enqueueOptions.startAfterSeconds > 0) {
-        send.startAfter = Math.ceil(enqueueOptions.startAfterSeconds);
-      }
-      if (enqueueOptions.retryLimit !== undefined) send.retryLimit = enqueueOptions.retryLimit;
-      if (enqueueOptions.expireInSeconds !== undefined) send.expireInSeconds = enqueueOptions.expireInSeconds;
-      const id = await sender.send(name, data, send);
-      // pg-boss inserts nothing (and returns null) when the queue is missing or a singleton is taken.
-      if (id === null) {
-        if (enqueueOptions.singletonKey !== undefined) return '';
-        throw new Error(`Job "${name}" was not queued: is the queue installed (startSendOnly)?`);
-      }
-      return id;
-    },
+    enqueue: enqueueJob,
 
     register(name, handler, registerOptions = {}) {
       if (workersStarted) throw new Error('register() must be called before start()');
