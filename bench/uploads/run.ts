@@ -1,0 +1,221 @@
+/**
+ * Uploads benchmark: the real server (`intake serve` with its in-process worker) validates the
+ * 100k- and 1M-row workbooks uploaded over HTTP. For each file it prints the time from the start
+ * of the upload to `valid`/`invalid`, the engine's own time for the same file (`validateFile` in
+ * this process, before the server is busy), the platform's overhead, and /health p99 measured by
+ * autocannon while the validation runs (the engine must stay off the API's event loop).
+ *
+ *   npx tsx bench/uploads/run.ts [--rows 100000,1000000] [--connections 10]
+ *
+ * Fixtures come from bench/engine/generate.ts (bench/out/, reused when present). Uses
+ * DATABASE_URL when set, else an embedded PostgreSQL in ./data/bench-uploads (port 54332).
+ * Targets (issue 4): overhead < 15 %; /health p99 < 50 ms during validation.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openAsBlob, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { validateFile, type TableSchema } from '../../src/engine/index.js';
+import { generateXlsx } from '../engine/generate.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000,1000000' },
+    connections: { type: 'string', default: '10' },
+  },
+});
+const ROW_COUNTS = args.rows.split(',').map((s) => Number(s.trim()));
+const CONNECTIONS = Number(args.connections);
+const PASSWORD = 'Bench-Passphrase-0123';
+
+const SCHEMA = {
+  fields: [
+    { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
+    { name: 'sku', type: 'string', constraints: { pattern: 'SKU-[0-9]{5}' } },
+    { name: 'name', type: 'string', constraints: { required: true } },
+    { name: 'email', type: 'string', format: 'email' },
+    { name: 'price', type: 'number', constraints: { minimum: 0 } },
+    { name: 'quantity', type: 'integer', constraints: { minimum: 1 } },
+    { name: 'status', type: 'string', constraints: { enum: ['active', 'pending', 'closed'] } },
+    { name: 'ordered_on', type: 'date' },
+    { name: 'paid', type: 'boolean' },
+    { name: 'note', type: 'string', constraints: { maxLength: 200 } },
+  ],
+} as TableSchema;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const env = {
+    ...process.env,
+    INTAKE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_AUTH: '1000000',
+    RATE_LIMIT_API: '1000000',
+    MAX_UPLOAD_MB: '2000',
+    WORKER: 'on',
+    JOB_POLL_INTERVAL_MS: '500',
+    DATA_DIR: process.env.DATA_DIR ?? './data/bench-uploads',
+    EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54332',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'serve'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/ready`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error('server did not become ready within 120 s');
+}
+
+async function call(base: string, method: string, path: string, token: string | null, body?: unknown) {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** /health under load until `until` settles; resolves with autocannon's p99 (ms). */
+function healthP99(
+  base: string,
+  until: Promise<unknown>,
+): Promise<{ p99: number; p50: number; requests: number }> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { url: `${base}/health`, connections: CONNECTIONS, duration: 3600 },
+      (err, result) => {
+        if (err) return reject(err);
+        resolve({ p99: result.latency.p99, p50: result.latency.p50, requests: result.requests.total });
+      },
+    );
+    void until.finally(() => instance.stop());
+  });
+}
+
+interface Upload {
+  id: string;
+  status: string;
+  rows_total: number | null;
+  error_count: number | null;
+  error: { code: string } | null;
+}
+
+const outDir = join('bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const fixtures: string[] = [];
+for (const rows of ROW_COUNTS) {
+  const path = join(outDir, `orders-${rows}-sst.xlsx`);
+  if (!existsSync(path)) {
+    console.error(`generating ${path}`);
+    await generateXlsx(path, rows, true);
+  }
+  fixtures.push(path);
+}
+
+// The engine alone first, while nothing else runs.
+const engine = new Map<string, { ms: number; errors: number; rows: number }>();
+for (const path of fixtures) {
+  const t0 = performance.now();
+  const report = await validateFile(path, SCHEMA, { maxErrors: 0 });
+  engine.set(path, { ms: performance.now() - t0, errors: report.error_count, rows: report.rows.total });
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = await startServer(port);
+const results: string[][] = [];
+try {
+  const email = `bench.${Date.now()}@example.test`;
+  const session = await call(base, 'POST', '/api/v1/auth/register', null, { email, password: PASSWORD });
+  const token = session.access_token as string;
+  const schema = await call(base, 'POST', '/api/v1/schemas', token, {
+    name: `orders ${Date.now()}`,
+    schema: SCHEMA,
+  });
+  const idle = await healthP99(base, new Promise((r) => setTimeout(r, 3000)));
+  console.error(`/health p99 while idle: ${idle.p99} ms`);
+
+  for (const path of fixtures) {
+    const form = new FormData();
+    form.append('schema_id', String(schema.id));
+    form.append('file', await openAsBlob(path), basename(path));
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const created = (await res.json()) as Upload;
+    if (res.status !== 202) throw new Error(`upload → ${res.status} ${JSON.stringify(created)}`);
+    const uploadedMs = performance.now() - t0;
+    const done = (async (): Promise<Upload> => {
+      for (;;) {
+        const upload = (await call(base, 'GET', `/api/v1/uploads/${created.id}`, token)) as unknown as Upload;
+        if (['valid', 'invalid', 'failed'].includes(upload.status)) return upload;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const [health, final] = await Promise.all([healthP99(base, done), done]);
+    const totalMs = performance.now() - t0;
+    const own = engine.get(path)!;
+    const same = final.rows_total === own.rows && final.error_count === own.errors;
+    results.push([
+      basename(path),
+      (statSync(path).size / 1e6).toFixed(1),
+      (own.ms / 1000).toFixed(2),
+      (uploadedMs / 1000).toFixed(2),
+      (totalMs / 1000).toFixed(2),
+      `${(((totalMs - own.ms) / own.ms) * 100).toFixed(1)} %`,
+      `${health.p99} ms (p50 ${health.p50}, ${health.requests} req)`,
+      `${final.status}${final.error ? ` ${final.error.code}` : ''}${same ? '' : ' (counts differ!)'}`,
+    ]);
+  }
+} finally {
+  server.kill('SIGTERM');
+}
+
+const header = [
+  'file',
+  'MB',
+  'engine s',
+  'upload s',
+  'upload→done s',
+  'overhead',
+  '/health p99 during',
+  'result',
+];
+const widths = header.map((h, i) => Math.max(h.length, ...results.map((r) => r[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const row of results) console.log(line(row));
+console.log('\ntargets: overhead < 15 %, /health p99 < 50 ms during validation');

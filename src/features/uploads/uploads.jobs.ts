@@ -1,0 +1,12 @@
+/** The uploads feature's job handlers: thin entry points into the validation service. */
+import type { Deps } from '../../deps.js';
+import type { JobQueue } from '../../jobs/job-types.js';
+import { failAfterRetries, runValidation, type ValidateUploadJob } from './validation.service.js';
+
+export const VALIDATE_UPLOAD = 'validate-upload' as const;
+
+export function registerUploadJobs(queue: JobQueue, deps: Deps): void {
+  queue.register<ValidateUploadJob>(VALIDATE_UPLOAD, (job, signal) => runValidation(deps, job.data, signal), {
+    onFailed: (job) => failAfterRetries(deps, job.data, job.error),
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Messages between the uploads feature and its validation worker thread. Plain data only: they
+ * cross a structured-clone boundary.
+ */
+import type { Report, TableSchema, ValidationIssue } from '../../engine/index.js';
+
+export interface ValidateTask {
+  readonly mode: 'validate';
+  readonly path: string;
+  readonly schema: TableSchema;
+  readonly sheet: string | null;
+  readonly fileName: string;
+  /** Issues past this many are counted, not sent. */
+  readonly maxIssues: number;
+}
+
+export interface RowsTask {
+  readonly mode: 'rows';
+  readonly path: string;
+  readonly schema: TableSchema;
+  readonly sheet: string | null;
+  /** Rows with a number up to this are skipped (the cursor). */
+  readonly afterRow: number;
+  readonly limit: number;
+  /** true: valid rows only; false: invalid rows only; null: all rows. */
+  readonly valid: boolean | null;
+}
+
+export type ThreadTask = ValidateTask | RowsTask;
+
+export interface DataRow {
+  readonly row: number;
+  readonly valid: boolean;
+  readonly values: Record<string, unknown>;
+}
+
+export type ReportSummary = Omit<Report, 'errors'>;
+
+export type ThreadMessage =
+  | { readonly type: 'issues'; readonly issues: ValidationIssue[] }
+  | {
+      readonly type: 'progress';
+      readonly rowsRead: number;
+      readonly bytesRead: number;
+      readonly bytesTotal: number;
+    }
+  | { readonly type: 'report'; readonly report: ReportSummary }
+  | { readonly type: 'rows'; readonly rows: DataRow[]; readonly more: boolean }
+  | { readonly type: 'failed'; readonly engine: boolean; readonly code: string; readonly message: string };

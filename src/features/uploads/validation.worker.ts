@@ -1,0 +1,86 @@
+/**
+ * The validation worker thread's entry point: runs the engine on one file and streams issues,
+ * progress and the report summary back to the parent in batches, so a million-row file never
+ * blocks the API's event loop and never crosses the thread boundary as one huge message.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isEngineError, validateFile, type ValidationIssue } from '../../engine/index.js';
+import type {
+  DataRow,
+  RowsTask,
+  ThreadMessage,
+  ThreadTask,
+  ValidateTask,
+} from './validation-thread.types.js';
+
+const ISSUE_BATCH = 2000;
+
+function post(message: ThreadMessage): void {
+  parentPort!.postMessage(message);
+}
+
+async function runValidate(task: ValidateTask): Promise<void> {
+  let batch: ValidationIssue[] = [];
+  let sent = 0;
+  const report = await validateFile(task.path, task.schema, {
+    sheet: task.sheet ?? undefined,
+    fileName: task.fileName,
+    maxErrors: 0,
+    onIssue: (issue) => {
+      if (sent >= task.maxIssues) return;
+      batch.push(issue);
+      sent++;
+      if (batch.length >= ISSUE_BATCH) {
+        post({ type: 'issues', issues: batch });
+        batch = [];
+      }
+    },
+    onProgress: (p) =>
+      post({ type: 'progress', rowsRead: p.rowsRead, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }),
+  });
+  if (batch.length > 0) post({ type: 'issues', issues: batch });
+  const { errors: _none, ...summary } = report;
+  post({ type: 'report', report: summary });
+}
+
+async function runRows(task: RowsTask): Promise<void> {
+  const rows: DataRow[] = [];
+  const controller = new AbortController();
+  try {
+    await validateFile(task.path, task.schema, {
+      sheet: task.sheet ?? undefined,
+      maxErrors: 0,
+      signal: controller.signal,
+      onRow: (row) => {
+        if (controller.signal.aborted || row.number <= task.afterRow) return;
+        if (task.valid !== null && row.valid !== task.valid) return;
+        rows.push({ row: row.number, valid: row.valid, values: row.values });
+        // One row past the page tells whether there is a next page; then stop reading.
+        if (rows.length > task.limit) controller.abort();
+      },
+    });
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+  }
+  const more = rows.length > task.limit;
+  post({ type: 'rows', rows: rows.slice(0, task.limit), more });
+}
+
+async function main(): Promise<void> {
+  const task = workerData as ThreadTask;
+  try {
+    if (task.mode === 'validate') await runValidate(task);
+    else await runRows(task);
+  } catch (err) {
+    if (isEngineError(err)) post({ type: 'failed', engine: true, code: err.code, message: err.message });
+    else
+      post({
+        type: 'failed',
+        engine: false,
+        code: 'internal',
+        message: err instanceof Error ? err.message : String(err),
+      });
+  }
+}
+
+await main();
