@@ -173,6 +173,30 @@ describe('intake validate', () => {
   });
 });
 
+describe('intake validate progress', () => {
+  it('prints progress on a TTY stderr for files over 4 MB, then clears the line', async () => {
+    const big = join(dir, 'big.csv');
+    const lines = ['id,price'];
+    for (let i = 1; i <= 400_000; i++) lines.push(`${i},${i}.25`);
+    await writeFile(big, lines.join('\n') + '\n');
+    let stderr = '';
+    let stdout = '';
+    const cmd = validateCommand({
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { isTTY: true, write: (t: string) => (stderr += t) },
+    });
+    await cmd.parseAsync([big, '--schema', schemaPath], { from: 'user' });
+    expect(process.exitCode).toBe(0);
+    expect(stderr).toMatch(/^\rValidating… \d+% \([\d,]+ rows\)/);
+    expect(stderr).toContain('100% (400,001 rows)');
+    expect(stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(stdout).toContain('Rows: 400,000 total');
+    // Not a TTY: nothing on stderr.
+    const quiet = await cli(big, '--schema', schemaPath);
+    expect(quiet.stderr).toBe('');
+  });
+});
+
 describe('intake validate as a process', () => {
   const tsx = join(ROOT, 'node_modules/.bin/tsx');
   let runner: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../errors.js';
+import type { Row } from '../reader/types.js';
 import type { TableSchema } from '../schema/types.js';
 import { type LooseField, type LooseSchema, brief, META, rowsOf, run } from './test-rows.helper.js';
 import type { ValidationIssue } from './types.js';
@@ -293,6 +294,25 @@ describe('report counting, capping and callbacks', () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     await expect(run(s, data, { signal: controller.signal })).rejects.toThrow('stop');
+  });
+
+  it('throttles onProgress to about 4 calls a second', async () => {
+    const calls: number[] = [];
+    async function* slow(): AsyncGenerator<Row[]> {
+      yield [{ number: 1, cells: [{ t: 's', v: 'n' }] }];
+      for (let i = 0; i < 60; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        yield [{ number: i + 2, cells: [{ t: 'n', v: i }] }];
+      }
+    }
+    const started = performance.now();
+    await validateRows(slow(), { fields: [{ name: 'n', type: 'integer' }] }, META, {
+      onProgress: () => calls.push(performance.now()),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 1);
+    for (let i = 1; i < calls.length - 1; i++) expect(calls[i] - calls[i - 1]).toBeGreaterThanOrEqual(249);
   });
 
   it('refuses a sheet with no header row', async () => {
