@@ -31,6 +31,8 @@ export class SheetParser extends XmlStreamScanner {
   private inRow = false;
   private cells: (CellValue | undefined)[] | null = null;
   private lastCol = -1;
+  private widthHint = 0;
+  private lastValueCol = -1;
 
   private cellCol = -1;
   private cellType = T_NUMBER;
@@ -57,12 +59,19 @@ export class SheetParser extends XmlStreamScanner {
     super(partName, limits.maxCellChars * 4 + 65536);
   }
 
-  protected onOpen(buf: Buffer, ns: number, ne: number, as: number, ae: number, selfClosing: boolean): void {
+  protected onOpen(
+    buf: Buffer,
+    ns: number,
+    ne: number,
+    _as: number,
+    _ae: number,
+    selfClosing: boolean,
+  ): void {
     const len = ne - ns;
     const c0 = buf[ns];
     if (len === 1) {
       if (c0 === 0x63) {
-        this.startCell(buf, as, ae);
+        this.startCell(buf);
         if (selfClosing) this.endCell();
       } else if (c0 === 0x76) {
         if (!selfClosing && this.cellCol >= 0) {
@@ -77,7 +86,7 @@ export class SheetParser extends XmlStreamScanner {
         }
       }
     } else if (len === 3 && c0 === 0x72 && buf[ns + 1] === 0x6f && buf[ns + 2] === 0x77) {
-      this.startRow(buf, as, ae);
+      this.startRow(buf, true);
       if (selfClosing) this.endRow();
     } else if (len === 2 && c0 === 0x69 && buf[ns + 1] === 0x73) {
       if (!selfClosing && this.cellCol >= 0) {
@@ -141,23 +150,21 @@ export class SheetParser extends XmlStreamScanner {
     this.vBuf = null;
   }
 
-  private startRow(buf: Buffer, as: number, ae: number): void {
+  private startRow(buf: Buffer, fromTag: boolean): void {
     if (this.inRow) this.endRow();
     let r = NO_ROW;
-    // Find r="…" among the attributes; other attributes (spans, s, ht, …) are skipped.
-    for (let i = as; i < ae; i++) {
-      if (buf[i] === 0x72 && buf[i + 1] === 0x3d && (i === as || isAttrBoundary(buf[i - 1]))) {
-        const q = buf[i + 2];
-        r = 0;
-        let j = i + 3;
-        for (; j < ae && buf[j] !== q; j++) {
-          const d = buf[j] - 0x30;
-          if (d < 0 || d > 9) throw this.corrupt('a row number is not a number');
-          r = r * 10 + d;
-          if (r > EXCEL_MAX_ROWS) throw this.beyondRows();
-        }
-        break;
+    const attrs = this.attrs;
+    for (let k = 0, n = fromTag ? this.attrCount : 0; k < n; k++) {
+      const a = k * 4;
+      if (attrs[a + 1] - attrs[a] !== 1 || buf[attrs[a]] !== 0x72) continue;
+      r = 0;
+      for (let j = attrs[a + 2], e = attrs[a + 3]; j < e; j++) {
+        const d = buf[j] - 0x30;
+        if (d < 0 || d > 9) throw this.corrupt('a row number is not a number');
+        r = r * 10 + d;
+        if (r > EXCEL_MAX_ROWS) throw this.beyondRows();
       }
+      break;
     }
     this.rowNumber = r === NO_ROW ? this.rowNumber + 1 : r;
     if (this.rowNumber > EXCEL_MAX_ROWS) throw this.beyondRows();
@@ -165,51 +172,44 @@ export class SheetParser extends XmlStreamScanner {
     this.inRow = true;
     this.cells = null;
     this.lastCol = -1;
+    this.lastValueCol = -1;
   }
 
   private endRow(): void {
     if (!this.inRow) return;
     this.inRow = false;
     if (this.cells !== null) {
+      const width = this.lastValueCol + 1;
+      if (this.cells.length > width) this.cells.length = width;
+      this.widthHint = width <= 1024 ? width : 0;
       this.batch.push({ number: this.rowNumber, cells: this.cells });
       this.rowsRead++;
       this.cells = null;
     }
   }
 
-  private startCell(buf: Buffer, as: number, ae: number): void {
+  private startCell(buf: Buffer): void {
     if (!this.inRow) {
       // A cell outside <row> is malformed; treat it as opening an implicit row.
-      this.startRow(buf, 0, 0);
+      this.startRow(buf, false);
     }
     let col = -1;
     let type = T_NUMBER;
     let style = 0;
-    let i = as;
-    while (i < ae) {
-      const b = buf[i];
-      if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) {
-        i++;
-        continue;
-      }
-      const nameStart = i;
-      while (i < ae && buf[i] !== 0x3d) i++;
-      const nameEnd = i;
-      i++;
-      while (i < ae && buf[i] !== 0x22 && buf[i] !== 0x27) i++;
-      const q = buf[i];
-      const vs = i + 1;
-      let ve = vs;
-      while (ve < ae && buf[ve] !== q) ve++;
-      i = ve + 1;
-      if (nameEnd - nameStart !== 1) continue;
-      const n = buf[nameStart];
-      if (n === 0x72) col = this.parseRef(buf, vs, ve);
-      else if (n === 0x74) type = parseType(buf, vs, ve);
-      else if (n === 0x73) {
-        let s = 0;
-        for (let j = vs; j < ve; j++) s = s * 10 + (buf[j] - 0x30);
-        style = s;
+    const attrs = this.attrs;
+    for (let k = 0, n = this.attrCount; k < n; k++) {
+      const a = k * 4;
+      const nameStart = attrs[a];
+      if (attrs[a + 1] - nameStart !== 1) continue;
+      const vs = attrs[a + 2];
+      const ve = attrs[a + 3];
+      const c = buf[nameStart];
+      if (c === 0x72) col = this.parseRef(buf, vs, ve);
+      else if (c === 0x74) type = parseType(buf, vs, ve);
+      else if (c === 0x73) {
+        let st = 0;
+        for (let j = vs; j < ve; j++) st = st * 10 + (buf[j] - 0x30);
+        style = st;
       }
     }
     if (col < 0) col = this.lastCol + 1;
@@ -356,8 +356,12 @@ export class SheetParser extends XmlStreamScanner {
         `Row ${this.rowNumber} has a value in column ${col + 1}, beyond the limit of ${this.limits.maxColumns} columns.`,
       );
     }
-    if (this.cells === null) this.cells = [];
+    if (this.cells === null) {
+      // Rows tend to have the width of the previous one: size the array once instead of growing it.
+      this.cells = col === 0 && this.widthHint > 0 ? new Array<CellValue | undefined>(this.widthHint) : [];
+    }
     this.cells[col] = value;
+    if (col > this.lastValueCol) this.lastValueCol = col;
   }
 
   private corrupt(detail: string): EngineError {
@@ -367,10 +371,6 @@ export class SheetParser extends XmlStreamScanner {
   private beyondRows(): EngineError {
     return this.corrupt('a row number is beyond 1,048,576, the last row Excel has');
   }
-}
-
-function isAttrBoundary(b: number): boolean {
-  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 }
 
 function parseType(buf: Buffer, vs: number, ve: number): number {

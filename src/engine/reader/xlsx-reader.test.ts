@@ -134,6 +134,21 @@ describe('xlsx reader: positions', () => {
     ]);
   });
 
+  it('keeps cells written out of column order, and rows of varying width', async () => {
+    const path = writeXlsx({
+      sheets: [
+        {
+          name: 'S',
+          xml: `<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="C1"><v>3</v></c></row>
+            <row r="2"><c r="C2"><v>3</v></c><c r="A2"><v>1</v></c><c r="E2" s="1"/></row>
+            <row r="3"><c r="A3"><v>1</v></c><c r="D3" s="1"/></row>`,
+        },
+      ],
+    });
+    const { rows } = await readAll(path);
+    expect(rows.map((r) => Array.from(r.cells, (c) => c?.v ?? null))).toEqual([[1, 2, 3], [1, null, 3], [1]]);
+  });
+
   it('handles namespace prefixes, single quotes and attribute order', async () => {
     const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
     const path = writeXlsx({

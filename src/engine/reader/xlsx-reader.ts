@@ -13,7 +13,8 @@ import {
 import type { InflateBudget, ZipArchive } from './zip-archive.js';
 
 /** Rows are handed out in batches of about this many. */
-const BATCH_ROWS = 512;
+const BATCH_ROWS = 256;
+const PARSE_SLICE = 32 * 1024;
 
 interface XlsxOpenArgs {
   readonly size: number;
@@ -87,11 +88,15 @@ export async function openXlsx(args: XlsxOpenArgs): Promise<OpenedSheet> {
     if (started) throw new Error('rows() can be iterated only once');
     started = true;
     for await (const chunk of archive.stream(sheetEntry!, budget)) {
-      parser.push(chunk);
-      if (parser.batch.length >= BATCH_ROWS) {
-        const out = parser.batch;
-        parser.batch = [];
-        yield out;
+      // Inflate hands out large chunks (fewer callbacks); parse them in slices so batches stay
+      // a few hundred rows and rows are consumed while still young (cheap to collect).
+      for (let off = 0; off < chunk.length; off += PARSE_SLICE) {
+        parser.push(chunk.subarray(off, Math.min(off + PARSE_SLICE, chunk.length)));
+        if (parser.batch.length >= BATCH_ROWS) {
+          const out = parser.batch;
+          parser.batch = [];
+          yield out;
+        }
       }
     }
     parser.finish();

@@ -45,6 +45,14 @@ export abstract class XmlStreamScanner {
       : new EngineError('corrupt_file', `${this.partName} contains an XML token too long to be real.`);
   }
 
+  /**
+   * Attributes of the tag passed to `onOpen`, as a flat list of byte offsets:
+   * [localNameStart, nameEnd, valueStart, valueEnd] × `attrCount` (values still entity-encoded).
+   * Recorded during the one pass that finds the tag's end, so hot handlers never rescan a tag.
+   */
+  protected attrs = new Int32Array(4 * 16);
+  protected attrCount = 0;
+
   push(chunk: Buffer): void {
     const buf = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
     this.carry = null;
@@ -52,8 +60,10 @@ export abstract class XmlStreamScanner {
     let pos = 0;
     let keepFrom = len;
     while (pos < len) {
-      const lt = buf.indexOf(0x3c, pos);
-      if (lt === -1) {
+      // Values between tags are short: a plain loop beats a native indexOf call per tag.
+      let lt = pos;
+      while (lt < len && buf[lt] !== 0x3c) lt++;
+      if (lt === len) {
         if (this.capturing) keepFrom = pos;
         break;
       }
@@ -64,23 +74,21 @@ export abstract class XmlStreamScanner {
       }
       const b1 = buf[lt + 1];
       if (b1 === 0x2f) {
-        const gt = buf.indexOf(0x3e, lt + 2);
-        if (gt === -1) {
+        let j = lt + 2;
+        let nameStart = j;
+        let nameEnd = -1;
+        let b = 0;
+        while (j < len && (b = buf[j]) !== 0x3e) {
+          if (b === 0x3a) nameStart = j + 1;
+          else if (b <= 0x20 && nameEnd === -1) nameEnd = j;
+          j++;
+        }
+        if (j === len) {
           keepFrom = lt;
           break;
         }
-        let nameStart = lt + 2;
-        let nameEnd = gt;
-        for (let j = nameStart; j < gt; j++) {
-          const b = buf[j];
-          if (b === 0x3a) nameStart = j + 1;
-          else if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) {
-            nameEnd = j;
-            break;
-          }
-        }
-        this.onClose(buf, nameStart, nameEnd);
-        pos = gt + 1;
+        this.onClose(buf, nameStart, nameEnd === -1 ? j : nameEnd);
+        pos = j + 1;
         continue;
       }
       if (b1 === 0x21) {
@@ -101,38 +109,60 @@ export abstract class XmlStreamScanner {
         pos = end + 2;
         continue;
       }
-      // Opening tag: find its end, skipping quoted attribute values (they may contain '>').
-      let gt = -1;
-      for (let j = lt + 1; j < len; j++) {
-        const b = buf[j];
-        if (b === 0x3e) {
-          gt = j;
-          break;
-        }
-        if (b === 0x22 || b === 0x27) {
-          const q = buf.indexOf(b, j + 1);
-          if (q === -1) break;
-          j = q;
-        }
+      // Opening tag: the name, then attributes up to '>' (quoted values may contain '>').
+      let j = lt + 1;
+      let nameStart = j;
+      let b = 0;
+      while (j < len) {
+        b = buf[j];
+        if (b === 0x3e || b === 0x2f || b <= 0x20) break;
+        if (b === 0x3a) nameStart = j + 1;
+        j++;
       }
-      if (gt === -1) {
+      const nameEnd = j;
+      let count = 0;
+      let attrs = this.attrs;
+      while (j < len) {
+        b = buf[j];
+        if (b === 0x3e) break;
+        if (b <= 0x20 || b === 0x2f) {
+          j++;
+          continue;
+        }
+        // An attribute: name [= quoted value].
+        let an = j;
+        while (j < len && (b = buf[j]) !== 0x3d && b > 0x20 && b !== 0x3e) {
+          if (b === 0x3a) an = j + 1;
+          j++;
+        }
+        const ae = j;
+        while (j < len && (b = buf[j]) !== 0x22 && b !== 0x27 && b !== 0x3e) j++;
+        if (j >= len || b === 0x3e) continue;
+        const q = b;
+        const vs = ++j;
+        while (j < len && buf[j] !== q) j++;
+        if (j >= len) break;
+        if (count * 4 + 4 > attrs.length) {
+          const grown = new Int32Array(attrs.length * 2);
+          grown.set(attrs);
+          this.attrs = attrs = grown;
+        }
+        attrs[count * 4] = an;
+        attrs[count * 4 + 1] = ae;
+        attrs[count * 4 + 2] = vs;
+        attrs[count * 4 + 3] = j;
+        count++;
+        j++;
+      }
+      if (j >= len) {
         keepFrom = lt;
         break;
       }
-      let nameStart = lt + 1;
-      let nameEnd = gt;
-      for (let j = nameStart; j < gt; j++) {
-        const b = buf[j];
-        if (b === 0x3a) nameStart = j + 1;
-        else if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x2f) {
-          nameEnd = j;
-          break;
-        }
-      }
-      const selfClosing = buf[gt - 1] === 0x2f;
+      this.attrCount = count;
+      const selfClosing = buf[j - 1] === 0x2f;
       if (this.rootName === null) this.rootName = buf.toString('latin1', nameStart, nameEnd);
-      this.onOpen(buf, nameStart, nameEnd, nameEnd, selfClosing ? gt - 1 : gt, selfClosing);
-      pos = gt + 1;
+      this.onOpen(buf, nameStart, nameEnd, nameEnd, selfClosing ? j - 1 : j, selfClosing);
+      pos = j + 1;
     }
     if (keepFrom < len) {
       if (len - keepFrom > this.maxCarryBytes) throw this.oversizedError(this.capturing);

@@ -195,7 +195,7 @@ export class ZipArchive {
     let source: Readable = raw;
     if (entry.method === 8) {
       // A deep read-ahead lets the threadpool inflate while the main thread parses (two cores).
-      const options = { chunkSize: 64 * 1024, highWaterMark: 1024 * 1024 };
+      const options = { chunkSize: 262144, highWaterMark: 1024 * 1024 };
       const inflate = createInflateRaw(options);
       raw.on('error', (err) => inflate.destroy(err));
       raw.pipe(inflate);
