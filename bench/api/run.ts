@@ -67,7 +67,7 @@ async function startServer(port: number): Promise<ChildProcess> {
     DATA_DIR: process.env.DATA_DIR ?? './data/bench',
     EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54331',
   };
-  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/out'] : [];
+  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/out/api-profile'] : [];
   const command = [
     ...profile,
     ...(args.dist ? ['bin/intake.js', 'serve'] : ['--import', 'tsx', 'src/main/cli.ts', 'serve']),

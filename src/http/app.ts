@@ -4,7 +4,7 @@
  * route so the spec sees them all; identity before the rate limits so limits know the user.
  */
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../deps.js';
 import { identityPlugin } from '../features/identity/index.js';
 import { handleError, handleNotFound } from './error-handler.js';
@@ -40,6 +40,11 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     // Proxies and clients retrying slow uploads should not hold sockets forever.
     requestTimeout: 120_000,
     schemaController: { compilersFactory: { buildValidator: createValidatorFactory() } },
+    // Errors Fastify raises before routing (an undecodable URL, a bad Content-Type header) skip
+    // the hooks and the error handler; render them in our shape, with the request id, too.
+    frameworkErrors: (error, request, reply) => {
+      void (reply as FastifyReply).send(handleError(error, request, reply));
+    },
   });
 
   app.addHook('onRequest', (request, reply, done) => {

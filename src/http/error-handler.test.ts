@@ -80,6 +80,7 @@ function expectErrorShape(body: unknown, code: string, requestId: string): void 
 describe('error bodies', () => {
   it.each([
     ['unknown route', 404, 'not_found', 'GET', '/api/v1/nope', undefined, undefined],
+    ['undecodable URL', 400, 'malformed_request', 'GET', '/api/v1/users/%zz', undefined, undefined],
     ['unknown route outside the API', 404, 'not_found', 'GET', '/nothing/here', undefined, undefined],
     [
       'malformed JSON',

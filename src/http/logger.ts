@@ -5,18 +5,7 @@
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { REDACTED, redactSecrets } from './log-redaction.js';
-
-/**
- * Paths that serializers produce (Fastify's req/res serializers), redacted by pino itself. Secret
- * keys anywhere in what code logs are handled by `redactSecrets` (see log-redaction.ts).
- */
-const SERIALIZED_SECRET_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-];
+import { redactSecrets } from './log-redaction.js';
 
 /** Builds the app logger. `destination` defaults to stdout; tests pass a memory stream. */
 export function createLogger(config: Config, destination?: DestinationStream): Logger {
@@ -24,7 +13,9 @@ export function createLogger(config: Config, destination?: DestinationStream): L
     level: config.logLevel,
     base: { service: 'intake', env: config.env },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: SERIALIZED_SECRET_PATHS, censor: REDACTED },
+    // No pino `redact`: it re-parses its paths and clones on every line (~1.5% of CPU on a small
+    // route). Secrets are removed by key, at any depth, in `formatters.log` below. Fastify's
+    // req/res serializers emit no headers, so nothing they produce needs redacting.
     formatters: {
       // Keep `level` readable ("info") rather than pino's numeric default.
       level: (label: string) => ({ level: label }),
