@@ -4,3 +4,4 @@ export * from './schema/index.js';
 export * from './validate/index.js';
 export * from './reader/index.js';
 export * from './export/index.js';
+export * from './infer/index.js';
