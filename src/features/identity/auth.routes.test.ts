@@ -121,6 +121,27 @@ describe('POST /api/v1/auth/login', () => {
     expect(wrong.body.error).toBe('invalid_credentials');
   });
 
+  it('spends an Argon2 verification on an unknown email too (timing does not reveal accounts)', async () => {
+    const s = await registerUser(t.app);
+    const time = async (email: string) => {
+      const started = performance.now();
+      const res = await call(t.app, 'POST', '/api/v1/auth/login', {
+        body: { email, password: 'not-the-password-1' },
+      });
+      expect(res.status).toBe(401);
+      return performance.now() - started;
+    };
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      wrong.push(await time(s.email));
+      unknown.push(await time(uniqueEmail('ghost')));
+    }
+    // Without the dummy hash an unknown email answers in ~1 ms against ~30+ ms for a real check.
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
+  });
+
   it('rehashes a password hashed with other parameters at login', async () => {
     const s = await registerUser(t.app);
     const { hash } = await import('@node-rs/argon2');

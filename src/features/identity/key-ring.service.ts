@@ -78,8 +78,10 @@ function unseal(sealingKey: Buffer, kid: string, sealed: Buffer): Buffer {
 
 export function createKeyRing(deps: Pick<Deps, 'db' | 'config' | 'kv' | 'logger'>): KeyRing {
   const sealingKey = deriveSealingKey(deps.config.secretKey);
-  // A rotated key must verify every token it signed: the longest access-token life plus clock skew.
-  const verifySeconds = deps.config.accessTokenTtlSeconds + deps.config.jwtClockSkewSeconds + 60;
+  // A rotated key must verify every token it signed: the longest access-token life plus clock
+  // skew, plus the time another process may go on signing with it before it reloads the keys.
+  const verifySeconds =
+    deps.config.accessTokenTtlSeconds + deps.config.jwtClockSkewSeconds + MAX_AGE_MS / 1000 + 60;
   let keys = new Map<string, LoadedKey>();
   let currentKid: string | null = null;
   let loadedAt = 0;
