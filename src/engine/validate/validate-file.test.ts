@@ -123,6 +123,28 @@ describe('validateFile on real spreadsheets', () => {
     ]);
   });
 
+  it('Numbers checkboxes: a header with a line break matches by normalised name, 0/1 cells are booleans', async () => {
+    const schema = parseSchema({
+      fields: [
+        { name: 'Date', type: 'date', constraints: { unique: true, minimum: '2020-10-01' } },
+        { name: 'Ben Ashley', type: 'boolean' },
+        { name: 'Sue Daniels', type: 'boolean' },
+      ],
+      fieldsMatch: 'subset',
+    });
+    const report = await validateFile(sample('numbers-icloud-attendance-checkboxes.xlsx'), schema);
+    expect(report.rows).toEqual({ total: 24, valid: 23, invalid: 1 });
+    expect(report.errors.map((e) => [e.cell, e.code, e.message])).toEqual([
+      ['A26', 'type', 'Date must be a date like 2024-01-31; got Total'],
+    ]);
+  });
+
+  it('headers with leading and trailing spaces match trimmed field names', async () => {
+    const schema = parseSchema({ fields: [{ name: 'leading' }, { name: 'trailing' }, { name: 'both' }] });
+    const report = await validateFile(sample('exceljs-leading-trailing-whitespace.xlsx'), schema);
+    expect(report).toMatchObject({ valid: true, error_count: 0, rows: { total: 0 }, file: { sheet: 'foo' } });
+  });
+
   it('names the report after options.fileName when given (uploads keep the user’s name)', async () => {
     const schema = parseSchema({ fields: [{ name: 'fieldNameA' }, { name: 'fieldNameB' }] });
     const report = await validateFile(sample('semicolon-leading-zeros.csv'), schema, {
