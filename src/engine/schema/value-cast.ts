@@ -155,6 +155,8 @@ function serialToKind(
   return formatDate(y, m, d) + 'T' + formatTime(h, mi, s, ms);
 }
 
+const MIDNIGHT = /T00:00:00(?:\.000)?Z?$/;
+
 function compileTemporal(kind: TemporalKind, field: Field): Caster {
   const parseText: TemporalParser = compileTemporalFormat(kind, field.format);
   const parseIso = isoParsers[kind];
@@ -183,7 +185,7 @@ function compileTemporal(kind: TemporalKind, field: Field): Caster {
       if (kind === 'date') {
         // A t="d" datetime at midnight is a date; with a time it is not (same rule as serials).
         const dt = datetimeIso(cell.v);
-        if (dt !== null && /T00:00:00(?:\.000)?$/.test(dt)) return dt.slice(0, 10);
+        if (dt !== null && MIDNIGHT.test(dt)) return dt.slice(0, 10);
       }
       return CAST_INVALID;
     }
