@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../deps.js';
 import { identityPlugin } from '../features/identity/index.js';
+import { uploadsPlugin } from '../features/uploads/index.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './plugins/health.routes.js';
 import openapiPlugin from './plugins/openapi.plugin.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(identityPlugin, { deps });
   await app.register(rateLimitPlugin, { deps });
   await app.register(healthRoutes, { deps });
+  await app.register(uploadsPlugin, { deps });
   if (options.register) await options.register(app);
   await app.ready();
   return app;

@@ -4,8 +4,8 @@
  */
 import type { Deps } from '../deps.js';
 import type { JobQueue } from './job-types.js';
+import { registerUploadJobs } from '../features/uploads/index.js';
 
 export function registerJobHandlers(queue: JobQueue, deps: Deps): void {
-  void queue;
-  void deps;
+  registerUploadJobs(queue, deps);
 }
