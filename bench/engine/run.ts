@@ -42,6 +42,37 @@ for (const rows of rowCounts) {
   );
 }
 
+/**
+ * Children run a bundled plain-JS build of measure.ts when esbuild (installed with tsx) is there,
+ * like the compiled CLI would run; tsx's own loader would add ~40 MB to every RSS figure.
+ */
+async function measureCommand(): Promise<string[]> {
+  const bundle = join(outDir, 'measure.mjs');
+  try {
+    const esbuild = await import('esbuild');
+    const haveValidate = existsSync(join('src', 'engine', 'validate', 'index.ts'));
+    await esbuild.build({
+      entryPoints: [join('bench', 'engine', 'measure.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: bundle,
+      logLevel: 'warning',
+      external: haveValidate
+        ? ['exceljs']
+        : ['exceljs', '../../src/engine/validate/index.js', '../../src/engine/schema/index.js'],
+    });
+    return [bundle];
+  } catch (err) {
+    console.error(
+      `(no bundle: ${(err as Error).message.split('\n')[0]}; measuring under tsx, RSS includes its loader)`,
+    );
+    return ['--import', 'tsx', join('bench', 'engine', 'measure.ts')];
+  }
+}
+const command = await measureCommand();
+
 const readers = ['intake', 'validate', 'exceljs', 'floor'].filter((r) => !only || only.includes(r));
 const lines: string[] = [];
 const pad = (s: string, n: number): string => s.padEnd(n);
@@ -54,28 +85,25 @@ for (const f of fixtures) {
     if (!f.xlsx && (reader === 'exceljs' || reader === 'floor')) continue;
     let out: string;
     try {
-      out = execFileSync(
-        process.execPath,
-        ['--import', 'tsx', join('bench', 'engine', 'measure.ts'), reader, f.path],
-        {
-          encoding: 'utf8',
-          maxBuffer: 1 << 20,
-          timeout: 600_000,
-        },
-      );
+      out = execFileSync(process.execPath, [...command, reader, f.path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        timeout: 600_000,
+      });
     } catch (err) {
       out = JSON.stringify({ error: (err as Error).message.split('\n')[0] });
     }
     const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
       rows?: number;
       ms?: number;
+      cpuMs?: number;
       maxRssMb?: number;
       skipped?: string;
       error?: string;
     };
     const line =
       r.rows !== undefined && r.ms !== undefined
-        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${r.maxRssMb?.toFixed(0)}`
+        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad(((r.cpuMs ?? 0) / 1000).toFixed(2), 8)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${r.maxRssMb?.toFixed(0)}`
         : `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${r.skipped ?? r.error}`;
     console.log(line);
     lines.push(line);
