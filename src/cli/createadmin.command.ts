@@ -32,12 +32,13 @@ export async function readFirstLine(stream: Readable): Promise<string> {
 /** Asks for a secret on a TTY with echo off. Ctrl-C aborts. */
 export function promptHidden(question: string, input: NodeJS.ReadStream, output: Writable): Promise<string> {
   return new Promise((resolve, reject) => {
-    output.write(question);
     let value = '';
     const wasRaw = input.isRaw;
+    // Echo goes off before the prompt shows, so nothing typed at once can be echoed.
     input.setRawMode(true);
     input.setEncoding('utf8');
     input.resume();
+    output.write(question);
     const finish = (error: Error | null) => {
       input.off('data', onData);
       input.setRawMode(wasRaw);
