@@ -117,6 +117,19 @@ describe('intake validate', () => {
       'usage_error',
       '--max-errors must be',
     ],
+    [
+      'an unknown option',
+      () => [validCsv, '--schema', schemaPath, '--colour'],
+      'usage_error',
+      "unknown option '--colour'",
+    ],
+    [
+      'an unknown option first',
+      () => ['--colour', validCsv, '--schema', schemaPath],
+      'usage_error',
+      "unknown option '--colour'",
+    ],
+    ['two files', () => [validCsv, validCsv, '--schema', schemaPath], 'usage_error', 'unexpected argument'],
   ])('exits 2 for %s, with JSON on stdout under --format json', async (_label, args, error, message) => {
     const r = await cli(...args(), '--format', 'json');
     expect(r.code).toBe(2);

@@ -131,9 +131,18 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-async function run(file: string, opts: RawOptions, io: CliIo): Promise<number> {
+/** Unknown options and stray arguments, reported by us so `--format json` still gets JSON. */
+function checkOperands(operands: readonly string[]): void {
+  const unknown = operands.find((a) => a.startsWith('-') && a !== '-');
+  if (unknown !== undefined) throw new UsableError('usage_error', `unknown option '${unknown}' (see --help)`);
+  if (operands.length > 1)
+    throw new UsableError('usage_error', `unexpected argument '${operands[1]}' (one FILE only)`);
+}
+
+async function run(file: string, opts: RawOptions, io: CliIo, operands: readonly string[]): Promise<number> {
   let format: 'text' | 'json' = opts.format === 'json' ? 'json' : 'text';
   try {
+    checkOperands(operands);
     const parsed = parseOptions(opts);
     format = parsed.format;
     const schema = await loadSchema(parsed.schema);
@@ -199,8 +208,11 @@ export function validateCommand(io: CliIo = { stdout: process.stdout, stderr: pr
     .exitOverride((err) => {
       if (err.exitCode !== 0) process.exit(2);
     })
-    .action(async (file: string, opts: RawOptions) => {
-      process.exitCode = await run(file, opts, io);
+    // Unknown options reach the action as operands, so they are answered in the chosen format.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (file: string, opts: RawOptions, command: Command) => {
+      process.exitCode = await run(file, opts, io, command.args);
     });
   return cmd;
 }
