@@ -93,6 +93,14 @@ describe('POST /api/v1/users/me/password', () => {
     expect((await call(t.app, 'GET', '/api/v1/users/me', { token: fresh.accessToken })).status).toBe(200);
   });
 
+  it('is 401 without a token', async () => {
+    const res = await call(t.app, 'POST', '/api/v1/users/me/password', {
+      body: { current_password: 'x', new_password: 'Another-long-passphrase-77' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('not_authenticated');
+  });
+
   it('a wrong current password or a weak new one is 422 naming the field', async () => {
     const s = await registerUser(t.app);
     const wrong = await call(t.app, 'POST', '/api/v1/users/me/password', {
