@@ -16,6 +16,7 @@ import securityPlugin from './plugins/security.plugin.js';
 import { RequestLogController } from './log-controller.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { createValidatorFactory } from './validator-compiler.js';
+import { schemasRoutes } from '../features/schemas/index.js';
 
 /** Options for tests and tools; production calls `buildApp(deps)`. */
 export interface BuildAppOptions {
@@ -64,6 +65,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(rateLimitPlugin, { deps });
   await app.register(healthRoutes, { deps });
   await app.register(uploadsPlugin, { deps });
+  await app.register(schemasRoutes, { deps });
   if (options.register) await options.register(app);
   await app.ready();
   return app;
