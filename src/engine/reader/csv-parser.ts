@@ -1,4 +1,5 @@
 import { EngineError } from '../errors.js';
+import { joinCarry } from './file-range.js';
 import { tooLong } from './shared-strings.js';
 import type { CellValue, ReaderLimits, Row } from './types.js';
 
@@ -31,7 +32,7 @@ export class CsvRecordParser {
   ) {}
 
   push(chunk: Buffer): void {
-    this.parse(this.pending === null ? chunk : Buffer.concat([this.pending, chunk]), false);
+    this.parse(this.pending === null ? chunk : joinCarry(this.pending, chunk), false);
   }
 
   /** Continues after a pause (call once `batch` has been taken). */

@@ -27,3 +27,14 @@ export async function* readFileRange(
     yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
   }
 }
+
+/**
+ * `carry` followed by `chunk`. When the carry is the tail of the very bytes `chunk` continues (a
+ * reader slicing one big buffer), the two are viewed as one range without copying.
+ */
+export function joinCarry(carry: Buffer, chunk: Buffer): Buffer {
+  if (carry.buffer === chunk.buffer && carry.byteOffset + carry.length === chunk.byteOffset) {
+    return Buffer.from(carry.buffer, carry.byteOffset, carry.length + chunk.length);
+  }
+  return Buffer.concat([carry, chunk]);
+}

@@ -1,4 +1,5 @@
 import { EngineError } from '../errors.js';
+import { joinCarry } from './file-range.js';
 
 /**
  * A byte-level, streaming XML tokenizer for the parts of an xlsx. It is not a general XML parser:
@@ -54,7 +55,7 @@ export abstract class XmlStreamScanner {
   protected attrCount = 0;
 
   push(chunk: Buffer): void {
-    const buf = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
+    const buf = this.carry === null ? chunk : joinCarry(this.carry, chunk);
     this.carry = null;
     const len = buf.length;
     let pos = 0;

@@ -195,7 +195,9 @@ export class ZipArchive {
     let source: Readable = raw;
     if (entry.method === 8) {
       // A deep read-ahead lets the threadpool inflate while the main thread parses (two cores).
-      const options = { chunkSize: 262144, highWaterMark: 1024 * 1024 };
+      // 64 KiB output chunks stay under glibc's mmap threshold, so freed chunks are reused instead
+      // of every chunk being fresh, page-faulting memory (measured: ~10% of main-thread time).
+      const options = { chunkSize: 64 * 1024, highWaterMark: 1024 * 1024 };
       const inflate = createInflateRaw(options);
       raw.on('error', (err) => inflate.destroy(err));
       raw.pipe(inflate);
