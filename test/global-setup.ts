@@ -10,6 +10,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, stopEmbeddedPostgresAt } from '../src/db/embedded.js';
+import type { EmbeddedPostgres } from '../src/db/embedded.js';
 
 /** Databases made by test/db.ts start with this, then the creating process id. */
 export const TEST_DATABASE_PREFIX = 'intake_test_';
@@ -78,10 +79,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
   let adminUrl = process.env.DATABASE_URL;
   const embedded = adminUrl === undefined || adminUrl === '';
+  let server: EmbeddedPostgres | null = null;
   if (embedded) {
     await mkdir(leaseDir, { recursive: true });
     await writeFile(path.join(leaseDir, String(process.pid)), '');
-    const server = await startEmbeddedPostgres({
+    server = await startEmbeddedPostgres({
       dataDir: TEST_DATA_DIR,
       port: TEST_PG_PORT,
       logger,
@@ -96,6 +98,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (!embedded) return;
     await rm(path.join(leaseDir, String(process.pid)), { force: true });
     if ((await otherLiveLeases()) > 0) {
+      // Otherwise our exit would take the server down under the other run.
+      server?.release();
       logger.info('test PostgreSQL left running: another test run is using it');
       return;
     }

@@ -5,7 +5,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres } from './embedded.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { startEmbeddedPostgres, stopEmbeddedPostgresAt } from './embedded.js';
 import type { EmbeddedPostgres } from './embedded.js';
 
 const logger = pino({ level: 'silent' });
@@ -108,5 +110,46 @@ describe('embedded PostgreSQL', () => {
   it('creates a requested database when missing', async () => {
     const server = await start('other_db');
     expect(await query(server.url, 'select current_database() as db')).toEqual([{ db: 'other_db' }]);
+  });
+
+  /** Starts the server in a separate process that then exits, with or without release(). */
+  const startInChild = (release: boolean) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        [
+          "import { pino } from 'pino';",
+          "import { startEmbeddedPostgres } from './src/db/embedded.ts';",
+          `const s = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, logger: pino({ level: 'silent' }) });`,
+          "if (!s.owned) { console.error('expected to own the server'); process.exit(3); }",
+          // Without release() the server is a live child; exit as a crash or process.exit would.
+          release ? 's.release();' : 'process.exit(0);',
+        ].join('\n'),
+      ],
+      { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8', timeout: 60_000 },
+    );
+
+  it('a process that exits without stop() still shuts its server down', async () => {
+    for (const server of started) await server.stop();
+    expect(await stopEmbeddedPostgresAt(dataDir, logger)).toBe(false);
+    const child = startInChild(false);
+    expect(child.status, child.stderr).toBe(0);
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    await expect.poll(() => existsSync(pidFile), { timeout: 15_000 }).toBe(false);
+  });
+
+  it('release() leaves it running for others; stopEmbeddedPostgresAt stops it', async () => {
+    const child = startInChild(true);
+    expect(child.status, child.stderr).toBe(0);
+    const reused = await start();
+    expect(reused.owned).toBe(false);
+    expect(await query(reused.url, 'select count(*)::int as n from kept')).toEqual([{ n: 1 }]);
+    expect(await stopEmbeddedPostgresAt(dataDir, logger)).toBe(true);
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    expect(await stopEmbeddedPostgresAt(dataDir, logger)).toBe(false);
   });
 });

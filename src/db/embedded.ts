@@ -5,6 +5,7 @@
  * Signals are the caller's business (src/main handles SIGINT/SIGTERM and calls `stop()`); this
  * module only guarantees that a server it started is told to shut down when the process exits.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -30,6 +31,12 @@ export interface EmbeddedPostgres {
   readonly owned: boolean;
   /** Stops the server if this process started it (fast shutdown: open sessions are ended). Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Leaves the server running after this process exits (by default a server we started is told
+   * to shut down on exit). For a server shared with other processes; stop it later with
+   * `stopEmbeddedPostgresAt`.
+   */
+  release(): void;
 }
 
 interface EmbeddedPostgresClass {
@@ -180,7 +187,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'reusing the embedded PostgreSQL already running',
     );
     await ensureDatabase(urlFor(live.port, 'postgres'), database);
-    return { url: urlFor(live.port, database), owned: false, stop: async () => {} };
+    return { url: urlFor(live.port, database), owned: false, stop: async () => {}, release: () => {} };
   };
 
   const running = readLivePostmaster(pgDir);
@@ -279,5 +286,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stop();
     throw err;
   }
-  return { url: urlFor(options.port, database), owned: true, stop };
+  const release = () => {
+    process.removeListener('exit', onExit);
+    // The library keeps the server as a child process with piped output, which would keep this
+    // process alive; let go of it (the server ignores the closed pipes: it ignores SIGPIPE).
+    const child = (server as unknown as { process?: ChildProcess }).process;
+    child?.stdout?.destroy();
+    child?.stderr?.destroy();
+    child?.unref();
+  };
+  return { url: urlFor(options.port, database), owned: true, stop, release };
 }
