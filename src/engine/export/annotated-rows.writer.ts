@@ -1,16 +1,21 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row } from '../reader/types.js';
 import type { ValidationIssue } from '../validate/types.js';
 import { commentsXml, dataSheetXml, registerDataCellStyles, vmlXml } from './annotated-sheet-xml.js';
-import { MAX_ROWS } from './cell-ref.js';
-import { errorRowXml, errorsSheetXml } from './errors-sheet-xml.js';
+import { cellRef, MAX_ROWS, parseCellRef } from './cell-ref.js';
+import {
+  errorRowXml,
+  errorsSheetXml,
+  hyperlinkXml,
+  MAX_HYPERLINKS,
+  sheetPrefix,
+} from './errors-sheet-xml.js';
 import { DEFAULT_ISSUE_INDEX_LIMITS, IssueIndex, type IssueIndexLimits } from './issue-index.js';
 import type { OutputTarget } from './output-target.js';
 import { StylesRegistry } from './styles-registry.js';
+import { SpoolFile } from './spool-file.js';
 import { writeXlsxPackage } from './xlsx-package.js';
 
 export type IssueSource = Iterable<ValidationIssue> | AsyncIterable<ValidationIssue>;
@@ -38,14 +43,13 @@ export async function writeAnnotatedWorkbookFromRows(
   const dir = await mkdtemp(join(tmpdir(), 'intake-annotate-'));
   try {
     const index = new IssueIndex({ ...DEFAULT_ISSUE_INDEX_LIMITS, ...annotationLimits });
-    const rowsFile = join(dir, 'errors-rows.xml');
-    const listed = await spoolIssues(issues, index, rowsFile);
-
     const styles = new StylesRegistry();
     const cellStyles = registerDataCellStyles(styles);
     const headerStyle = styles.styleOf({ bold: true });
+    const linkStyle = styles.styleOf({ link: true });
     const dataName = source.sheetName ?? 'Data';
     const errorsName = dataName.toLowerCase() === 'errors' ? 'Errors (Intake)' : 'Errors';
+    const listed = await spoolIssues(issues, index, dir, { dataSheet: dataName, linkStyle });
     const notes: string[] = [];
     if (listed.omitted > 0) {
       notes.push(`${listed.omitted} more issues are not listed: a sheet holds at most ${MAX_ROWS} rows.`);
@@ -81,7 +85,23 @@ export async function writeAnnotatedWorkbookFromRows(
           },
           {
             name: errorsName,
-            xml: () => errorsSheetXml(rowsFile, headerStyle, closingNote(), listed.rows + 2),
+            xml: () =>
+              errorsSheetXml({
+                rowsFile: listed.rowsFile,
+                linksFile: listed.linksFile,
+                headerStyle,
+                lastRow: listed.rows + 1,
+                note: closingNote(),
+              }),
+          },
+        ],
+        // Excel keeps an autofilter's range in this hidden, sheet-local name.
+        definedNames: [
+          {
+            name: '_xlnm._FilterDatabase',
+            localSheetId: 1,
+            hidden: true,
+            ref: `${sheetPrefix(errorsName)}$A$1:$F$${Math.max(1, listed.rows + 1)}`,
           },
         ],
       },
@@ -92,19 +112,32 @@ export async function writeAnnotatedWorkbookFromRows(
   }
 }
 
-/** Indexes the issues for highlighting and writes their Errors-sheet rows to `file`. */
+interface Spooled {
+  /** Issues listed (rows 2 … rows + 1 of the Errors sheet). */
+  readonly rows: number;
+  /** Issues past the sheet's capacity: counted, not listed. */
+  readonly omitted: number;
+  readonly rowsFile: string;
+  readonly linksFile: string | null;
+}
+
+/**
+ * Indexes the issues for highlighting and spools their Errors-sheet rows (and links to the bad
+ * cells) to files in `dir`, so any number of issues costs disk, not memory.
+ */
 async function spoolIssues(
   issues: IssueSource,
   index: IssueIndex,
-  file: string,
-): Promise<{ rows: number; omitted: number }> {
-  const out = createWriteStream(file, { encoding: 'utf8' });
+  dir: string,
+  ctx: { dataSheet: string; linkStyle: number },
+): Promise<Spooled> {
+  const rowsOut = new SpoolFile(join(dir, 'errors-rows.xml'));
+  const linksOut = new SpoolFile(join(dir, 'errors-links.xml'));
   // Header row 1, issues from row 2, and one row kept free for the closing note.
   const maxListed = MAX_ROWS - 2;
   let rows = 0;
   let omitted = 0;
-  let pending: string[] = [];
-  let pendingChars = 0;
+  let links = 0;
   try {
     for await (const issue of issues) {
       index.add(issue);
@@ -113,21 +146,20 @@ async function spoolIssues(
         continue;
       }
       rows += 1;
-      const xml = errorRowXml(issue, rows + 1);
-      pending.push(xml);
-      pendingChars += xml.length;
-      if (pendingChars >= 64 * 1024) {
-        if (!out.write(pending.join(''))) await once(out, 'drain');
-        pending = [];
-        pendingChars = 0;
+      const target = issue.cell === null ? null : parseCellRef(issue.cell);
+      const linked = target !== null && links < MAX_HYPERLINKS;
+      await rowsOut.write(errorRowXml(issue, rows + 1, linked ? ctx.linkStyle : 0));
+      if (linked) {
+        links += 1;
+        await linksOut.write(hyperlinkXml(rows + 1, ctx.dataSheet, cellRef(target.row, target.column)));
       }
     }
-    if (pending.length) out.write(pending.join(''));
-    out.end();
-    await once(out, 'finish');
+    await rowsOut.close();
+    await linksOut.close();
   } catch (err) {
-    out.destroy();
+    rowsOut.destroy();
+    linksOut.destroy();
     throw err;
   }
-  return { rows, omitted };
+  return { rows, omitted, rowsFile: rowsOut.path, linksFile: linksOut.used ? linksOut.path : null };
 }

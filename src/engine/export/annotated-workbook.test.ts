@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellValue, Row } from '../reader/types.js';
 import type { ValidationIssue } from '../validate/types.js';
@@ -132,6 +133,12 @@ describe('writeAnnotatedWorkbookFromRows', () => {
     expect(listed[2].slice(1)).toEqual([3, 'price', 'C3', 'minimum', 'price must be at least 0; got -3']);
     expect(listed[7].slice(1, 6)).toEqual([1, 'sku', undefined, 'missing_column', 'Column "sku" is missing']);
     expect(errors.getCell('A1').font?.bold).toBe(true);
+    expect(errors.autoFilter).toBe('A1:F8');
+    // Each cell reference links to the bad cell (issues without a cell get no link).
+    expect(errors.getCell('C3').font?.underline).toBe(true);
+    const errorsXml = strFromU8(unzipSync(await readFile(out))['xl/worksheets/sheet2.xml']);
+    expect(errorsXml).toContain('<hyperlink ref="C3" location="\'Orders\'!C3" display="C3"/>');
+    expect(errorsXml.match(/<hyperlink /g)).toHaveLength(6);
   });
 
   it('names the data sheet "Data" for CSV input and accepts async issues', async () => {

@@ -7,6 +7,8 @@ export interface CellLook {
   /** The "bad cell" look: light red fill, dark red text. */
   readonly bad?: boolean;
   readonly bold?: boolean;
+  /** The hyperlink look: blue, underlined. */
+  readonly link?: boolean;
 }
 
 export const DATE_FORMAT = 'yyyy-mm-dd';
@@ -18,6 +20,7 @@ const FIRST_CUSTOM_NUMFMT = 164;
 const FONT_NORMAL = 0;
 const FONT_BOLD = 1;
 const FONT_BAD = 2;
+const FONT_LINK = 3;
 const FILL_NONE = 0;
 const FILL_BAD = 2;
 
@@ -31,7 +34,7 @@ export class StylesRegistry {
 
   /** The `s` attribute value for cells with this look. */
   styleOf(look: CellLook): number {
-    const key = `${look.numFmt ?? ''}|${look.bad ? 'bad' : ''}|${look.bold ? 'bold' : ''}`;
+    const key = `${look.numFmt ?? ''}|${look.bad ? 'bad' : ''}|${look.bold ? 'bold' : ''}${look.link ? '|link' : ''}`;
     const known = this.xfByKey.get(key);
     if (known !== undefined) return known;
     let numFmtId = 0;
@@ -39,7 +42,7 @@ export class StylesRegistry {
       numFmtId = this.numFmts.get(look.numFmt) ?? FIRST_CUSTOM_NUMFMT + this.numFmts.size;
       this.numFmts.set(look.numFmt, numFmtId);
     }
-    const fontId = look.bad ? FONT_BAD : look.bold ? FONT_BOLD : FONT_NORMAL;
+    const fontId = look.bad ? FONT_BAD : look.bold ? FONT_BOLD : look.link ? FONT_LINK : FONT_NORMAL;
     const index = this.xfs.push({ numFmtId, fontId, fillId: look.bad ? FILL_BAD : FILL_NONE }) - 1;
     this.xfByKey.set(key, index);
     return index;
@@ -61,10 +64,11 @@ export class StylesRegistry {
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
       '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' +
       (this.numFmts.size ? `<numFmts count="${this.numFmts.size}">${numFmts}</numFmts>` : '') +
-      '<fonts count="3">' +
+      '<fonts count="4">' +
       '<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>' +
       '<font><b/><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>' +
       '<font><sz val="11"/><color rgb="FF9C0006"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>' +
+      '<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>' +
       '</fonts>' +
       '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>' +
       '<fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills>' +

@@ -26,6 +26,8 @@ export interface DefinedName {
   /** e.g. `Lists!$A$1:$A$12` */
   readonly ref: string;
   readonly hidden?: boolean;
+  /** Index of the sheet the name is local to (e.g. an autofilter's `_xlnm._FilterDatabase`). */
+  readonly localSheetId?: number;
 }
 
 export interface WorkbookPackage {
@@ -126,7 +128,9 @@ function workbookXml(pkg: WorkbookPackage): string {
   const names = (pkg.definedNames ?? [])
     .map(
       (d) =>
-        `<definedName name="${escapeXml(d.name)}"${d.hidden ? ' hidden="1"' : ''}>${escapeXml(d.ref)}</definedName>`,
+        `<definedName name="${escapeXml(d.name)}"` +
+        `${d.localSheetId === undefined ? '' : ` localSheetId="${d.localSheetId}"`}` +
+        `${d.hidden ? ' hidden="1"' : ''}>${escapeXml(d.ref)}</definedName>`,
     )
     .join('');
   // The first visible sheet must be the active tab: Excel refuses a hidden active sheet.
