@@ -32,6 +32,18 @@ export async function claimRefreshToken(db: Executor, tokenHash: Buffer): Promis
       .where('rotated_at', 'is', null)
       .where('revoked_at', 'is', null)
       .where('family_expires_at', '>', sql<Date>`now()`)
+      // A token added to a family while it was being revoked (a grace child racing a logout)
+      // must not revive it.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('refresh_tokens as f')
+              .select(sql`1`.as('one'))
+              .whereRef('f.family_id', '=', 'refresh_tokens.family_id')
+              .where('f.revoked_at', 'is not', null),
+          ),
+        ),
+      )
       .returningAll()
       .executeTakeFirst()) ?? null
   );

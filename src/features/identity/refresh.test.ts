@@ -152,3 +152,19 @@ describe('refresh rotation', () => {
     expect((await refresh(s.refreshToken)).status).toBe(401);
   });
 });
+
+describe('refresh after revocation', () => {
+  it('a token of a revoked family cannot be claimed even if it was added after the revocation', async () => {
+    const s = await registerUser(t.app);
+    const next = await refresh(s.refreshToken);
+    const live = await rowOf(next.body.refresh_token as string);
+    // Revoke one member only, as a revocation racing a grace child would leave the family.
+    await t.deps.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', live.parent_id!)
+      .execute();
+    const res = await refresh(next.body.refresh_token as string);
+    expect(res.status).toBe(401);
+  });
+});
