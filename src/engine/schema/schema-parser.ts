@@ -9,6 +9,7 @@ import { EngineError } from '../errors.js';
 import { castConstraintValue, describeFieldValue } from './constraint-value.js';
 import { compileStrptime } from './date-format.js';
 import { compilePattern } from './pattern.js';
+import { normaliseName } from './normalise-name.js';
 import type { Field, FieldConstraints, FieldsMatch, FieldType, TableSchema } from './types.js';
 
 const FIELD_TYPES: readonly FieldType[] = [
@@ -241,6 +242,28 @@ function readKey(raw: unknown, path: string, names: ReadonlySet<string>): string
   });
 }
 
+/** Header matching must be unambiguous: an alias may not name another field (by its normalised name or alias). */
+function checkAliases(fields: readonly Field[]): void {
+  const owner = new Map<string, number>();
+  fields.forEach((f, i) => {
+    const key = normaliseName(f.name);
+    if (!owner.has(key)) owner.set(key, i);
+  });
+  fields.forEach((f, i) => {
+    (f.aliases ?? []).forEach((alias, k) => {
+      const key = normaliseName(alias);
+      const other = owner.get(key);
+      if (other !== undefined && other !== i) {
+        fail(
+          `fields[${i}].aliases[${k}]`,
+          `"${alias}" already names fields[${other}] ("${fields[other].name}")`,
+        );
+      }
+      owner.set(key, i);
+    });
+  });
+}
+
 /** Parses and checks a Table Schema. Throws EngineError('schema_invalid') naming the bad property. */
 export function parseSchema(json: unknown): TableSchema {
   if (!isRecord(json))
@@ -254,6 +277,7 @@ export function parseSchema(json: unknown): TableSchema {
     if (first !== undefined) fail(`fields[${i}].name`, `"${f.name}" duplicates fields[${first}].name`);
     seen.set(f.name, i);
   });
+  checkAliases(fields);
   const names = new Set(seen.keys());
   const schema: { -readonly [K in keyof TableSchema]: TableSchema[K] } = { fields };
   if (json.primaryKey !== undefined) schema.primaryKey = readKey(json.primaryKey, 'primaryKey', names);

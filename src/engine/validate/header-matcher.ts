@@ -6,14 +6,14 @@
  * other one is a `duplicate_column` error at its own header cell.
  */
 import type { CellValue } from '../reader/types.js';
+import { normaliseName } from '../schema/normalise-name.js';
 import type { FieldsMatch, TableSchema } from '../schema/types.js';
 import { cellText } from '../schema/value-cast.js';
 import { cellRef } from './column-letter.js';
 import type { ValidationIssue } from './types.js';
 
-export function normaliseHeader(text: string): string {
-  return text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** NFKC, trimmed, whitespace runs collapsed, case-folded. */
+export const normaliseHeader: (text: string) => string = normaliseName;
 
 export interface ColumnBinding {
   /** 0-based column index in the sheet. */
