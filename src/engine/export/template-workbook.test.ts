@@ -124,6 +124,12 @@ describe('writeTemplateWorkbook', () => {
   });
 });
 
+describe('writeTemplateWorkbook options', () => {
+  it.each([0, 1, 1.5, Number.NaN, 2_000_000])('refuses rows = %s', async (rows) => {
+    await expect(writeTemplateWorkbook(schema, join(dir, 'bad.xlsx'), { rows })).rejects.toThrow(RangeError);
+  });
+});
+
 describe('a template and the validator', () => {
   it('validates against its own schema, empty and once filled in', async () => {
     const out = join(dir, 'roundtrip.xlsx');

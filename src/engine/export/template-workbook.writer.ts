@@ -44,8 +44,10 @@ export async function writeTemplateWorkbook(
   out: OutputTarget,
   options: TemplateOptions = {},
 ): Promise<void> {
-  const lastRow =
-    options.rows === undefined ? MAX_ROWS : Math.min(MAX_ROWS, Math.max(2, Math.floor(options.rows)));
+  const lastRow = options.rows ?? MAX_ROWS;
+  if (!Number.isInteger(lastRow) || lastRow < 2 || lastRow > MAX_ROWS) {
+    throw new RangeError(`rows must be a whole number from 2 to ${MAX_ROWS}; got ${options.rows}`);
+  }
   const styles = new StylesRegistry();
   const header = styles.styleOf({ bold: true });
   const cols: string[] = [];
