@@ -80,6 +80,7 @@ beforeAll(async () => {
     STORAGE_DIR: storageDir,
     MAX_UPLOAD_MB: '12',
     RATE_LIMIT_EXPORT: '20',
+    MAX_STORED_ERRORS: '2000',
     JOB_POLL_INTERVAL_MS: '500',
   });
   registerJobHandlers(t.deps.queue, t.deps);
@@ -140,7 +141,7 @@ describe('POST /api/v1/uploads → validation → report', () => {
       status: 'invalid',
       format: 'xlsx',
       rows_total: 300,
-      rows_invalid: 30,
+      rows_invalid: 36,
       error_count: 42,
       errors_by_code: { minimum: 30, enum: 12 },
       errors_stored: 42,
@@ -282,7 +283,21 @@ describe('POST /api/v1/uploads → validation → report', () => {
     expect(midway[0].data.progress.bytes_total).toBe(created.bytes);
     const last = events.at(-1)!;
     expect(last.name).toBe('done');
-    expect(last.data).toMatchObject({ status: 'invalid', rows_total: 200_000, error_count: 3000 });
+    // MAX_STORED_ERRORS caps what is stored, never what is counted, and the resource says so.
+    expect(last.data).toMatchObject({
+      status: 'invalid',
+      rows_total: 200_000,
+      error_count: 3000,
+      errors_by_code: { minimum: 2000, enum: 1000 },
+      errors_stored: 2000,
+      errors_truncated: true,
+    });
+    const tail = await getJson<{ results: unknown[]; next_cursor: string | null }>(
+      alice,
+      `/api/v1/uploads/${created.id}/errors?limit=1000&cursor=1000`,
+    );
+    expect(tail.body.results).toHaveLength(1000);
+    expect(tail.body.next_cursor).toBeNull();
   });
 });
 
@@ -371,6 +386,22 @@ describe('Idempotency-Key', () => {
   });
 });
 
+describe('concurrent requests with one Idempotency-Key', () => {
+  it('make one upload; the losers of the race roll back and remove their stored file', async () => {
+    const key = { 'idempotency-key': `race-${Math.random()}` };
+    const file = { filename: 'race.csv', content: ordersCsv(50) };
+    const before = new Set(await readdir(join(storageDir, 'uploads')).catch(() => []));
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => upload(alice, file, { schema_id: schemaId }, key)),
+    );
+    const ids = new Set(responses.map((r) => r.json<UploadBody>().id));
+    expect(ids.size).toBe(1);
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 202]);
+    const added = (await readdir(join(storageDir, 'uploads'))).filter((name) => !before.has(name));
+    expect(added).toEqual([...ids]);
+  });
+});
+
 describe('reading, revalidating, deleting', () => {
   it('lists own uploads newest first with a cursor and filters; others get 404', async () => {
     const a = await uploadAndWait(alice, { filename: 'l1.csv', content: ordersCsv(3) });
@@ -401,7 +432,7 @@ describe('reading, revalidating, deleting', () => {
 
   it('serves the original file with a safe Content-Disposition', async () => {
     const content = ordersCsv(3);
-    const done = await uploadAndWait(alice, { filename: 'r\u00e9sum\u00e9 "q".csv', content });
+    const done = await uploadAndWait(alice, { filename: 'r\u00e9sum\u00e9 (v2).csv', content });
     const file = await t.app.inject({
       method: 'GET',
       url: `/api/v1/uploads/${done.id}/file`,
@@ -410,7 +441,7 @@ describe('reading, revalidating, deleting', () => {
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload.equals(content)).toBe(true);
     expect(file.headers['content-disposition']).toBe(
-      `attachment; filename="resume _q_.csv"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22q%22.csv`,
+      `attachment; filename="resume (v2).csv"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%28v2%29.csv`,
     );
   });
 
