@@ -53,6 +53,18 @@ async function registerProbeRoutes(instance: FastifyInstance): Promise<void> {
   app.get('/api/v1/_test/rate', async () => {
     throw errors.rateLimited(42);
   });
+  // Regression (c0302b3): routes inside an encapsulated plugin, like every feature's, must get our
+  // error handler too, not Fastify's default.
+  await app.register(async (child) => {
+    child.get('/api/v1/_test/child-boom', async () => {
+      throw new Error('secret detail from a feature plugin');
+    });
+    child.post(
+      '/api/v1/_test/child-body',
+      { schema: { body: Type.Object({ a: Type.String() }, { additionalProperties: false }) } },
+      async () => ({}),
+    );
+  });
 }
 
 let testApp: TestApp;
@@ -111,6 +123,24 @@ describe('error bodies', () => {
       'application/json',
     ],
     ['AppError 409', 409, 'conflict', 'GET', '/api/v1/_test/conflict', undefined, undefined],
+    [
+      'unexpected error in a feature plugin',
+      500,
+      'internal_error',
+      'GET',
+      '/api/v1/_test/child-boom',
+      undefined,
+      undefined,
+    ],
+    [
+      'unknown field in a feature plugin',
+      422,
+      'validation_error',
+      'POST',
+      '/api/v1/_test/child-body',
+      '{"a":"x","b":1}',
+      'application/json',
+    ],
     ['unexpected error', 500, 'internal_error', 'GET', '/api/v1/_test/boom', undefined, undefined],
   ])('%s → %i %s', async (_name, status, code, method, url, payload, contentType) => {
     const res = await app.inject({

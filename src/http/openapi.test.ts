@@ -37,6 +37,12 @@ describe('GET /api/v1/openapi.json', () => {
       for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
     }
     expect(Type.Object({}).type).toBe('object');
+    // Every $ref points into this document and resolves.
+    const refs = [...res.body.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+    for (const ref of refs) {
+      expect(ref.startsWith('#/components/schemas/'), ref).toBe(true);
+      expect(spec.components.schemas[ref.slice('#/components/schemas/'.length)], ref).toBeDefined();
+    }
   });
 
   it('lists the identity routes', async () => {

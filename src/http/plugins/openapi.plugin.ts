@@ -26,6 +26,12 @@ const DOCS_CSP =
 const openapiPlugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   const pkg = readPackageInfo();
   await app.register(swagger, {
+    // Shared schemas (added with addSchema and an $id, e.g. `User`) keep their name in
+    // components.schemas instead of becoming def-0, def-1...
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
     openapi: {
       openapi: '3.1.0',
       info: { title: pkg.name, version: pkg.version, description: pkg.description },
