@@ -129,6 +129,12 @@ describe('intake validate', () => {
       'usage_error',
       "unknown option '--colour'",
     ],
+    [
+      'an export path that cannot be written',
+      () => [invalidCsv, '--schema', schemaPath, '--errors-csv', join(dir, 'no-such-dir', 'e.csv')],
+      'output_failed',
+      'Cannot write',
+    ],
     ['two files', () => [validCsv, validCsv, '--schema', schemaPath], 'usage_error', 'unexpected argument'],
   ])('exits 2 for %s, with JSON on stdout under --format json', async (_label, args, error, message) => {
     const r = await cli(...args(), '--format', 'json');

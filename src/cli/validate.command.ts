@@ -47,7 +47,8 @@ const HELP_AFTER = `
 Exit codes:
   0  the file is valid
   1  the file has errors (the report lists them)
-  2  the file cannot be read, the schema is invalid, or the command line is wrong
+  2  the file cannot be read, the schema is invalid, the command line is wrong,
+     or an --annotated/--errors-csv output cannot be written
 
 The header is the first non-blank row; columns match schema fields by name (exact, then
 case/space-insensitive, then the field's "aliases"), never by position.
@@ -119,6 +120,17 @@ function progressPrinter(
   };
 }
 
+/** An export that cannot be written is the caller's problem (bad path), not a crash. */
+async function writeOutput(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const code = fsErrorCode(err);
+    if (code === null || isEngineError(err)) throw err;
+    throw new UsableError('output_failed', `Cannot write ${path} (${code})`);
+  }
+}
+
 async function fileSize(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
@@ -158,9 +170,14 @@ async function run(file: string, opts: RawOptions, io: CliIo, operands: readonly
       onProgress,
     });
     if (onProgress !== undefined) io.stderr.write('\r\x1b[K');
-    if (opts.errorsCsv !== undefined) await writeErrorsCsv(allIssues, opts.errorsCsv);
-    if (opts.annotated !== undefined)
-      await writeAnnotatedWorkbook(file, allIssues, opts.annotated, { sheet: opts.sheet });
+    if (opts.errorsCsv !== undefined) {
+      const out = opts.errorsCsv;
+      await writeOutput(out, () => writeErrorsCsv(allIssues, out));
+    }
+    if (opts.annotated !== undefined) {
+      const out = opts.annotated;
+      await writeOutput(out, () => writeAnnotatedWorkbook(file, allIssues, out, { sheet: opts.sheet }));
+    }
     if (format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
       const limit = parsed.maxErrors === undefined ? TEXT_TABLE_DEFAULT : parsed.maxErrors;
