@@ -1,19 +1,10 @@
 import { EngineError } from '../errors.js';
 import { EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS } from './limits.js';
 import type { SharedStrings } from './shared-strings.js';
-import { tooLong } from './shared-strings.js';
 import type { CellValue, ReaderLimits, Row } from './types.js';
 import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
+import { parseType, T_NUMBER, textValue, valueFromV, type CellContext } from './cell-value.js';
 import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
-
-/** Cell types from the `t` attribute. */
-const T_NUMBER = 0;
-const T_SHARED = 1;
-const T_BOOL = 2;
-const T_ERROR = 3;
-const T_STR = 4;
-const T_INLINE = 5;
-const T_DATE = 6;
 
 const NO_ROW = -1;
 
@@ -49,14 +40,17 @@ export class SheetParser extends XmlStreamScanner {
   private vStart = 0;
   private vEnd = 0;
 
+  private readonly ctx: CellContext;
+
   constructor(
     partName: string,
-    private readonly sst: SharedStrings | null,
-    private readonly dateStyles: Uint8Array,
-    private readonly date1904: boolean,
+    sst: SharedStrings | null,
+    dateStyles: Uint8Array,
+    date1904: boolean,
     private readonly limits: ReaderLimits,
   ) {
     super(partName, limits.maxCellChars * 4 + 65536);
+    this.ctx = { partName, sst, dateStyles, date1904, maxCellChars: limits.maxCellChars };
   }
 
   protected onOpen(
@@ -255,64 +249,18 @@ export class SheetParser extends XmlStreamScanner {
       this.parts = [];
     }
     const buf = this.vBuf;
-    const s = this.vStart;
-    const e = this.vEnd;
     this.vBuf = null;
-    switch (this.cellType) {
-      case T_NUMBER: {
-        const num = buf !== null ? parseNumber(buf, s, e) : Number(raw);
-        if (Number.isNaN(num)) {
-          const text = raw ?? decodeXmlText(buf!, s, e, scanTextFlags(buf!, s, e));
-          if (text.trim() !== '') this.value = { t: 's', v: text };
-          return;
-        }
-        const style = this.cellStyle;
-        this.value =
-          style < this.dateStyles.length && this.dateStyles[style] === 1
-            ? { t: 'n', v: num, date: true, date1904: this.date1904 }
-            : { t: 'n', v: num };
-        return;
-      }
-      case T_SHARED: {
-        const idx = buf !== null ? parseNumber(buf, s, e) : Number(raw);
-        const str = Number.isInteger(idx) && this.sst !== null ? this.sst.get(idx) : undefined;
-        if (str === undefined) {
-          throw this.corrupt(
-            `a cell points at shared string ${buf !== null ? buf.toString('latin1', s, e) : raw}, which does not exist`,
-          );
-        }
-        if (str !== '') this.value = { t: 's', v: str };
-        return;
-      }
-      case T_BOOL: {
-        const text = (raw ?? buf!.toString('latin1', s, e)).trim();
-        this.value = { t: 'b', v: text === '1' || text.toLowerCase() === 'true' };
-        return;
-      }
-      case T_ERROR: {
-        const text = raw ?? decodeXmlText(buf!, s, e, scanTextFlags(buf!, s, e));
-        if (text !== '') this.value = { t: 'e', v: text };
-        return;
-      }
-      case T_DATE: {
-        const text = (raw ?? buf!.toString('utf8', s, e)).trim();
-        if (text !== '') this.value = { t: 'd', v: text };
-        return;
-      }
-      default: {
-        // t="str" (formula string result), or a <v> on an inline-string cell.
-        let text: string;
-        if (raw !== undefined) {
-          text = this.partsEscapes ? decodeOoxmlEscapes(raw) : raw;
-        } else {
-          const flags = scanTextFlags(buf!, s, e);
-          text = decodeXmlText(buf!, s, e, flags);
-          if (flags & NEEDS_ESCAPES) text = decodeOoxmlEscapes(text);
-        }
-        this.partsEscapes = false;
-        this.setText(text);
-      }
-    }
+    this.value = valueFromV(
+      this.ctx,
+      this.cellType,
+      this.cellStyle,
+      buf,
+      this.vStart,
+      this.vEnd,
+      raw,
+      this.partsEscapes,
+    );
+    this.partsEscapes = false;
   }
 
   private finishInline(): void {
@@ -330,12 +278,7 @@ export class SheetParser extends XmlStreamScanner {
       if (this.partsEscapes) text = decodeOoxmlEscapes(text);
     }
     this.partsEscapes = false;
-    this.setText(text);
-  }
-
-  private setText(text: string): void {
-    if (text.length > this.limits.maxCellChars) throw tooLong(this.limits.maxCellChars);
-    if (text !== '') this.value = { t: 's', v: text };
+    this.value = textValue(text, this.limits.maxCellChars);
   }
 
   private endCell(): void {
@@ -371,44 +314,4 @@ export class SheetParser extends XmlStreamScanner {
   private beyondRows(): EngineError {
     return this.corrupt('a row number is beyond 1,048,576, the last row Excel has');
   }
-}
-
-function parseType(buf: Buffer, vs: number, ve: number): number {
-  const len = ve - vs;
-  const b = buf[vs];
-  if (len === 1) {
-    if (b === 0x73) return T_SHARED;
-    if (b === 0x6e) return T_NUMBER;
-    if (b === 0x62) return T_BOOL;
-    if (b === 0x65) return T_ERROR;
-    if (b === 0x64) return T_DATE;
-  } else if (len === 3 && b === 0x73) {
-    return T_STR;
-  } else if (len === 9 && b === 0x69) {
-    return T_INLINE;
-  }
-  return T_STR;
-}
-
-/** Integers (the common case) are parsed from bytes; anything else goes through Number(). */
-function parseNumber(buf: Buffer, s: number, e: number): number {
-  const len = e - s;
-  if (len === 0) return NaN;
-  if (len <= 15) {
-    let i = s;
-    let neg = false;
-    if (buf[i] === 0x2d) {
-      neg = true;
-      i++;
-      if (i === e) return NaN;
-    }
-    let n = 0;
-    for (; i < e; i++) {
-      const d = buf[i] - 0x30;
-      if (d < 0 || d > 9) return Number(buf.toString('latin1', s, e).trim() || 'x');
-      n = n * 10 + d;
-    }
-    return neg ? -n : n;
-  }
-  return Number(buf.toString('latin1', s, e).trim() || 'x');
 }
