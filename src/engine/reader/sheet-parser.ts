@@ -144,6 +144,13 @@ export class SheetParser extends XmlStreamScanner {
     this.vBuf = null;
   }
 
+  /** A part that ends inside a row (without `</row>`) still yields that row. */
+  override finish(): void {
+    super.finish();
+    this.endCell();
+    this.endRow();
+  }
+
   private startRow(buf: Buffer, fromTag: boolean): void {
     if (this.inRow) this.endRow();
     let r = NO_ROW;

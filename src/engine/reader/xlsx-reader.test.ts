@@ -149,6 +149,23 @@ describe('xlsx reader: positions', () => {
     expect(rows.map((r) => Array.from(r.cells, (c) => c?.v ?? null))).toEqual([[1, 2, 3], [1, null, 3], [1]]);
   });
 
+  it('a sheet whose XML stops after a complete cell still yields the open row', async () => {
+    const path = writeXlsx({
+      sheets: [
+        { name: 'S', xml: '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c>' },
+      ],
+    });
+    expect((await readAll(path)).rows).toEqual([
+      {
+        number: 1,
+        cells: [
+          { t: 'n', v: 1 },
+          { t: 'n', v: 2 },
+        ],
+      },
+    ]);
+  });
+
   it('handles namespace prefixes, single quotes and attribute order', async () => {
     const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
     const path = writeXlsx({
