@@ -7,6 +7,14 @@ import { ConfigError } from '../config/config.js';
 import { EXIT_CONFIG, runCleanups } from './cli-runtime.js';
 import { buildProgram } from './program.js';
 
+// `intake openapi | head` closes the pipe early: that is the reader's choice, not our failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const program = buildProgram();
 // Every level throws instead of exiting, so usage errors get exit code 2 and cleanup still runs.
 const visit = (command: typeof program): void => {
