@@ -5,15 +5,7 @@
  */
 
 export type FieldType =
-  | 'string'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'time'
-  | 'year'
-  | 'any';
+  'string' | 'number' | 'integer' | 'boolean' | 'date' | 'datetime' | 'time' | 'year' | 'any';
 
 export interface FieldConstraints {
   readonly required?: boolean;
