@@ -41,26 +41,44 @@ export function parseType(buf: Buffer, vs: number, ve: number): number {
   return T_STR;
 }
 
-/** Integers (the common case) are parsed from bytes; anything else goes through Number(). */
+/** Exact powers of ten up to 1e15 (all exactly representable as doubles). */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Parses a number from bytes without building a string in the common cases: integers and plain
+ * decimals of at most 15 digits. Then mantissa and 10^k are both exact doubles and one IEEE
+ * division gives the correctly rounded result, identical to Number() (Clinger's fast path).
+ * Anything else (exponents, 16+ digits, odd text) goes through Number().
+ */
 export function parseNumber(buf: Buffer, s: number, e: number): number {
   const len = e - s;
   if (len === 0) return NaN;
-  if (len <= 15) {
+  if (len <= 17) {
     let i = s;
-    let neg = false;
-    if (buf[i] === 0x2d) {
-      neg = true;
-      i++;
-      if (i === e) return NaN;
-    }
+    const neg = buf[i] === 0x2d;
+    if (neg && ++i === e) return NaN;
     let n = 0;
+    let digits = 0;
+    let dot = -1;
     for (; i < e; i++) {
       const d = buf[i] - 0x30;
-      if (d < 0 || d > 9) return Number(buf.toString('latin1', s, e).trim() || 'x');
-      n = n * 10 + d;
+      if (d >= 0 && d <= 9) {
+        n = n * 10 + d;
+        digits++;
+      } else if (d === -2 && dot === -1) {
+        dot = i;
+      } else {
+        return slowNumber(buf, s, e);
+      }
     }
+    if (digits === 0 || digits > 15) return slowNumber(buf, s, e);
+    if (dot !== -1) n /= POW10[e - dot - 1];
     return neg ? -n : n;
   }
+  return slowNumber(buf, s, e);
+}
+
+function slowNumber(buf: Buffer, s: number, e: number): number {
   return Number(buf.toString('latin1', s, e).trim() || 'x');
 }
 
