@@ -47,6 +47,28 @@ export interface Config {
   readonly worker: boolean;
   /** ANTHROPIC_API_KEY. Unset: AI review is off. */
   readonly anthropicApiKey: string | null;
+  /** ANTHROPIC_BASE_URL: the Messages API endpoint. Unset: the SDK's default (https://api.anthropic.com). */
+  readonly anthropicBaseUrl: string | null;
+  /** AI_MODEL: the Claude model for every AI feature. Default claude-sonnet-4-5. */
+  readonly aiModel: string;
+  /** AI_PRICE_INPUT_PER_MTOK: USD per million input tokens (cost accounting, budgets). Default 3. */
+  readonly aiPriceInputPerMtok: number;
+  /** AI_PRICE_OUTPUT_PER_MTOK: USD per million output tokens. Default 15. */
+  readonly aiPriceOutputPerMtok: number;
+  /** AI_MONTHLY_BUDGET_USD: spend cap per calendar month (UTC) for the deployment; calls that could pass it are not made. Default 50. */
+  readonly aiMonthlyBudgetUsd: number;
+  /** AI_UPLOAD_MAX_TOKENS: tokens (in + out) the AI may use for one upload's review. Default 50000. */
+  readonly aiUploadMaxTokens: number;
+  /** AI_SAMPLE_VALUES: on | off — send up to 5 sample values per column with header mapping requests. Default off. */
+  readonly aiSampleValues: boolean;
+  /** AI_ANOMALY_MAX_ROWS: valid rows of an upload sent for anomaly review, at most. Default 200. */
+  readonly aiAnomalyMaxRows: number;
+  /** AI_ANOMALY_DENY_COLUMNS: comma list of field names never sent to the model (e.g. email,iban). Default empty. */
+  readonly aiAnomalyDenyColumns: readonly string[];
+  /** AI_TIMEOUT_MS: time one model request may take. Default 30000. */
+  readonly aiTimeoutMs: number;
+  /** AI_CONCURRENCY: model requests in flight at once per process. Default 4. */
+  readonly aiConcurrency: number;
   /** SMTP_URL. Unset: emails are logged (development) or not sent. */
   readonly smtpUrl: string | null;
   /** EMAIL_FROM. Default Intake <no-reply@localhost>. */
@@ -134,6 +156,18 @@ class Reader {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) {
       this.problems.push(`${name} must be a whole number from ${min} to ${max}; got "${value}".`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** A non-negative decimal (prices, budgets). */
+  decimal(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max}; got "${value}".`);
       return fallback;
     }
     return n;
@@ -252,6 +286,22 @@ export function loadConfig(env: Env): Config {
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1_048_576) * 1024,
     worker: r.bool('WORKER', true),
     anthropicApiKey: r.optional('ANTHROPIC_API_KEY'),
+    anthropicBaseUrl: r.url('ANTHROPIC_BASE_URL', ['http:', 'https:']),
+    aiModel: r.string('AI_MODEL', 'claude-sonnet-4-5'),
+    aiPriceInputPerMtok: r.decimal('AI_PRICE_INPUT_PER_MTOK', 3, 0, 10_000),
+    aiPriceOutputPerMtok: r.decimal('AI_PRICE_OUTPUT_PER_MTOK', 15, 0, 10_000),
+    aiMonthlyBudgetUsd: r.decimal('AI_MONTHLY_BUDGET_USD', 50, 0, 10_000_000),
+    aiUploadMaxTokens: r.int('AI_UPLOAD_MAX_TOKENS', 50_000, 1, 100_000_000),
+    aiSampleValues: r.bool('AI_SAMPLE_VALUES', false),
+    aiAnomalyMaxRows: r.int('AI_ANOMALY_MAX_ROWS', 200, 1, 100_000),
+    aiAnomalyDenyColumns: Object.freeze(
+      (r.raw('AI_ANOMALY_DENY_COLUMNS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+    aiTimeoutMs: r.int('AI_TIMEOUT_MS', 30_000, 100, 600_000),
+    aiConcurrency: r.int('AI_CONCURRENCY', 4, 1, 256),
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     emailFrom: r.string('EMAIL_FROM', 'Intake <no-reply@localhost>'),
     accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL', 900, 30, 86_400),
