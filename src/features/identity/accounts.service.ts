@@ -9,6 +9,7 @@ import type { Deps } from '../../deps.js';
 import { errors } from '../../lib/app-error.js';
 import type { PasswordHasher } from '../../lib/password-hasher.js';
 import { validatePassword } from '../../lib/password-validator.js';
+import { recordEvent } from '../events/index.js';
 import { identityErrors } from './identity.errors.js';
 import type { AuthContext, PublicUser, RequestMeta, TokenPair, UserRole } from './identity.types.js';
 import type { EmailRateLimiter } from './rate-limit.service.js';
@@ -84,13 +85,25 @@ export function createAccounts(
     const email = normalizeEmail(input.email);
     checkPassword(input.password, { ...input, email });
     const passwordHash = await hasher.hash(input.password);
-    const row = await usersRepo.insertUser(deps.db, {
-      id: uuidv7(),
-      email,
-      password_hash: passwordHash,
-      first_name: input.first_name?.trim() ?? '',
-      last_name: input.last_name?.trim() ?? '',
-      role: input.role ?? 'user',
+    // The outbox event commits with the user, or neither exists.
+    const row = await deps.db.transaction().execute(async (trx) => {
+      const inserted = await usersRepo.insertUser(trx, {
+        id: uuidv7(),
+        email,
+        password_hash: passwordHash,
+        first_name: input.first_name?.trim() ?? '',
+        last_name: input.last_name?.trim() ?? '',
+        role: input.role ?? 'user',
+      });
+      if (inserted) {
+        await recordEvent(trx, {
+          type: 'user.created',
+          userId: inserted.id,
+          subjectId: inserted.id,
+          data: { user_id: inserted.id, email: inserted.email, role: inserted.role },
+        });
+      }
+      return inserted;
     });
     if (!row) throw identityErrors.emailTaken();
     return row;

@@ -28,6 +28,11 @@ export interface IdentityPluginOptions {
 
 const plugin: FastifyPluginAsync<IdentityPluginOptions> = async (app, options) => {
   const service = options.service ?? createIdentityService(options.deps);
+  // Load (or on first start, generate) the signing keys now, so the first login does not wait for
+  // it. Not awaited: an app built while the database is down must still start and report /ready.
+  service.keys.current().catch((err: unknown) => {
+    options.deps.logger.warn({ err }, 'could not load the signing keys yet; will retry on first use');
+  });
   app.addSchema(UserSchema);
   await app.register(authenticatePlugin, {
     authenticators: [...(options.authenticators ?? []), bearerAuthenticator(service)],
