@@ -17,6 +17,7 @@ import { RequestLogController } from './log-controller.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { createValidatorFactory } from './validator-compiler.js';
 import { schemasRoutes } from '../features/schemas/index.js';
+import { webhooksRoutes } from '../features/webhooks/index.js';
 
 /** Options for tests and tools; production calls `buildApp(deps)`. */
 export interface BuildAppOptions {
@@ -66,6 +67,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(healthRoutes, { deps });
   await app.register(uploadsPlugin, { deps });
   await app.register(schemasRoutes, { deps });
+  await app.register(webhooksRoutes, { deps });
   if (options.register) await options.register(app);
   await app.ready();
   return app;

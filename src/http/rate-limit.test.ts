@@ -116,6 +116,19 @@ for (const [kind, available] of kinds) {
         expect(limited.headers['ratelimit-limit']).toBe('2');
       });
 
+      it('does not count CORS preflights', async () => {
+        const { app } = await startApp({ ...env, RATE_LIMIT_API: '1', CORS_ORIGINS: 'https://app.example' });
+        const preflight = {
+          method: 'OPTIONS' as const,
+          url: '/api/v1/_probe',
+          headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+        };
+        expect((await app.inject(preflight)).statusCode).toBe(204);
+        expect((await app.inject(preflight)).statusCode).toBe(204);
+        expect((await app.inject({ method: 'GET', url: '/api/v1/_probe' })).statusCode).toBe(200);
+        expect((await app.inject({ method: 'GET', url: '/api/v1/_probe' })).statusCode).toBe(429);
+      });
+
       it('ignores X-Forwarded-For without TRUST_PROXY', async () => {
         const { app } = await startApp({ ...env, RATE_LIMIT_AUTH: '2' });
         const codes = [];

@@ -29,6 +29,8 @@ const rateLimitPlugin: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }
     // The matched route pattern, so percent-encoding or a query string cannot dodge a bucket;
     // unknown routes (404) fall back to the raw path and still count.
     const path = request.routeOptions.url ?? request.url.split('?', 1)[0];
+    // CORS preflights are sent by browsers on their own; they must not eat the caller's budget.
+    if (request.method === 'OPTIONS') return;
     if (!path.startsWith(API_PREFIX) || request.routeOptions.config.rateLimitExempt === true) return;
     if (path.startsWith(AUTH_PREFIX)) {
       await enforceRateLimit(limiter, reply, `auth:ip:${request.ip}`, rateLimitAuthPerMinute, WINDOW_SECONDS);
