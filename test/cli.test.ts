@@ -119,6 +119,22 @@ describe('intake --help', () => {
   });
 });
 
+const BUILT_CLI = path.join(ROOT, 'dist/main/cli.js');
+describe.skipIf(!existsSync(BUILT_CLI))(
+  `bin/intake.js, what npm start runs${existsSync(BUILT_CLI) ? '' : ' (skipped: run npm run build first)'}`,
+  () => {
+    it('runs the compiled CLI', async () => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/intake.js'), '--version'], {
+        cwd: ROOT,
+        env: baseEnv(),
+      });
+      const result = await collect(child);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    });
+  },
+);
+
 describe('production refuses an unsafe configuration', () => {
   const production = {
     INTAKE_ENV: 'production',
@@ -179,6 +195,7 @@ describe('intake serve', () => {
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('SIGTERM received, shutting down');
   });
 
   it('starts an embedded PostgreSQL without DATABASE_URL, and stops it on SIGINT', async () => {

@@ -13,11 +13,7 @@ import type { WebhooksTables } from './tables/webhooks.js';
 
 // Later features extend this with their own table interfaces.
 export interface Database
-  extends IdentityTables,
-    UploadsTables,
-    SchemasTables,
-    EventsTables,
-    WebhooksTables {}
+  extends IdentityTables, UploadsTables, SchemasTables, EventsTables, WebhooksTables {}
 
 export type Db = Kysely<Database>;
 
@@ -58,7 +54,12 @@ export function createDb(url: string, options: CreateDbOptions): Db {
   });
   const logger = options.logger;
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
-  pool.on('error', (err) => logger?.warn({ err }, 'idle database connection failed'));
+  pool.on('error', (err: Error & { code?: string }) => {
+    // 57P01 admin_shutdown: the server is stopping or restarting (ours at shutdown, when a pool's
+    // last idle sockets are still closing). Expected; the pool replaces the connection if needed.
+    if (err.code === '57P01') logger?.debug({ err }, 'idle database connection closed by server shutdown');
+    else logger?.warn({ err }, 'idle database connection failed');
+  });
   return new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log: logger

@@ -89,6 +89,7 @@ export function installSignalHandlers(): void {
       process.exit(128 + number);
     }
     shuttingDown = true;
+    process.stderr.write(`intake: ${signal} received, shutting down\n`);
     void runCleanups().finally(() => process.exit(signalExitCode ?? 128 + number));
   };
   process.on('SIGINT', () => handle('SIGINT', 2));
