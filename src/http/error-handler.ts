@@ -121,7 +121,8 @@ export function handleError(
     const known = CLIENT_ERRORS[status] ?? { code: 'bad_request', message: 'The request is invalid.' };
     const code = (error as FastifyError).code;
     const message = (code && FASTIFY_MESSAGES[code]) ?? known.message;
-    request.log.info({ err: error, status }, 'client error');
+    // Code and status only: V8's JSON.parse messages quote the body, which may hold a password.
+    request.log.debug({ code, status }, 'client error');
     reply.code(status);
     return body(known.code, message, [], request.id);
   }

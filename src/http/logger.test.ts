@@ -99,6 +99,14 @@ describe('logs', () => {
       url: '/api/v1/auth/login',
       payload: { email, password, extra: 'x' },
     });
+    // Nor does malformed JSON (JSON.parse quotes the input in its message).
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"email":"${email}","password":"${password}" oops}`,
+    });
+    expect(malformed.statusCode).toBe(400);
 
     expect(stream.lines.length).toBeGreaterThan(10);
     const secrets = [
@@ -112,6 +120,35 @@ describe('logs', () => {
       'cookie-secret-value-123',
     ];
     for (const secret of secrets) expect(stream.text).not.toContain(secret);
+  });
+
+  it('log unexpected errors with their stack, which the client never sees', async () => {
+    const app = await buildApp(t.deps, {
+      register: (instance) => {
+        instance.get('/_test/crash', async () => {
+          throw new Error('kaboom-internal-detail');
+        });
+      },
+    });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/_test/crash' });
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('kaboom');
+      const line = stream.lines
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              msg?: string;
+              request_id?: string;
+              err?: { message?: string; stack?: string };
+            },
+        )
+        .find((l) => l.msg === 'unhandled error' && l.request_id === res.headers['x-request-id']);
+      expect(line?.err?.message).toBe('kaboom-internal-detail');
+      expect(line?.err?.stack).toContain('logger.test.ts');
+    } finally {
+      await app.close();
+    }
   });
 
   it('redacts secret fields wherever code logs them', async () => {
