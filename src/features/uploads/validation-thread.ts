@@ -2,6 +2,7 @@
  * Runs the engine in a worker thread (validation.worker.ts) and turns its messages back into
  * calls and a promise. The API's event loop only ever sees batches of issues and progress ticks.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ValidationIssue } from '../../engine/index.js';
 import type {
@@ -36,43 +37,107 @@ export interface ValidationHandlers {
   onProgress(progress: ThreadProgress): void;
 }
 
-function spawn(task: ThreadTask): Worker {
+function spawn(): Worker {
   // Compiled code runs the .js sibling. Under tsx or vitest the sources are .ts, which a bare worker
   // cannot load: register tsx's loader inside the thread first (development and tests only).
   if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./validation.worker.js', import.meta.url), { workerData: task });
+    return new Worker(new URL('./validation.worker.js', import.meta.url));
   }
   const entry = new URL('./validation.worker.ts', import.meta.url).href;
   const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData: task });
+  return new Worker(code, { eval: true });
 }
 
 /**
- * Runs `task` in a new thread and settles with what `finish` extracts from the final message.
- * Aborting `signal` terminates the thread and rejects with the signal's reason.
+ * A small pool of long-lived threads: starting a thread and loading the engine costs more than
+ * validating a small file, and a warm thread runs the engine's hot loops already optimised. Idle
+ * threads are unref'd so they never keep a process alive.
  */
-function runThread<T>(
+const MAX_THREADS = Math.max(2, availableParallelism() - 1);
+const idle: Worker[] = [];
+const waiting: Array<(worker: Worker) => void> = [];
+let live = 0;
+
+function create(): Worker {
+  live++;
+  const worker = spawn();
+  // A thread that dies while idle (out of memory, a bug) leaves the pool.
+  worker.once('exit', () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return worker;
+}
+
+function acquire(): Promise<Worker> {
+  const worker = idle.pop();
+  if (worker !== undefined) {
+    worker.ref();
+    return Promise.resolve(worker);
+  }
+  if (live < MAX_THREADS) return Promise.resolve(create());
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function release(worker: Worker): void {
+  const next = waiting.shift();
+  if (next !== undefined) return next(worker);
+  worker.unref();
+  idle.push(worker);
+}
+
+/** Ends a thread that was stopped or failed mid-task; a waiting caller gets a fresh one. */
+function discard(worker: Worker): void {
+  live--;
+  void worker.terminate();
+  const next = waiting.shift();
+  if (next !== undefined) next(create());
+}
+
+/** Starts `count` threads ahead of the first job, so it does not pay for loading the engine. */
+export function warmValidationThreads(count = 1): void {
+  while (live < Math.min(count, MAX_THREADS)) {
+    const worker = create();
+    worker.unref();
+    idle.push(worker);
+  }
+}
+
+/**
+ * Runs `task` on a pooled thread and settles with what `onMessage` extracts from the final
+ * message. Aborting `signal` terminates the thread and rejects with the signal's reason.
+ */
+async function runThread<T>(
   task: ThreadTask,
   onMessage: (message: ThreadMessage) => Promise<T | undefined> | T | undefined,
   signal?: AbortSignal,
 ): Promise<T> {
   signal?.throwIfAborted();
+  const worker = await acquire();
   return new Promise<T>((resolve, reject) => {
-    const worker = spawn(task);
     let settled = false;
     // Messages are handled one at a time, in order, even when a handler is async (a COPY write).
     let chain: Promise<void> = Promise.resolve();
-    const settle = (fn: () => void): void => {
+    const settle = (healthy: boolean, fn: () => void): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      worker.off('message', onWorkerMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (healthy) release(worker);
+      else discard(worker);
       fn();
-      void worker.terminate();
     };
-    const onAbort = (): void => settle(() => reject(signal!.reason));
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    worker.on('message', (message: ThreadMessage) => {
+    const onAbort = (): void => settle(false, () => reject(signal!.reason));
+    const onError = (err: Error): void => settle(false, () => reject(err));
+    const onExit = (code: number): void => {
+      // Let queued messages finish first: the final message may still be in the chain.
+      void chain.then(() =>
+        settle(false, () => reject(new Error(`validation thread exited (code ${code}) without a result`))),
+      );
+    };
+    const onWorkerMessage = (message: ThreadMessage): void => {
       chain = chain.then(async () => {
         if (settled) return;
         try {
@@ -80,23 +145,22 @@ function runThread<T>(
             const error = message.engine
               ? new FileRejectedError(message.code, message.message)
               : new Error(`validation thread failed: ${message.message}`);
-            settle(() => reject(error));
+            settle(true, () => reject(error));
             return;
           }
           const result = await onMessage(message);
-          if (result !== undefined) settle(() => resolve(result));
+          if (result !== undefined) settle(true, () => resolve(result));
         } catch (err) {
-          settle(() => reject(err));
+          // Our handler failed (e.g. the COPY): the thread may still be mid-file, so it goes.
+          settle(false, () => reject(err));
         }
       });
-    });
-    worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => {
-      // Let queued messages finish first: the final message may still be in the chain.
-      void chain.then(() =>
-        settle(() => reject(new Error(`validation thread exited (code ${code}) without a result`))),
-      );
-    });
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', onWorkerMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(task);
   });
 }
 

@@ -1,9 +1,11 @@
 /**
- * The validation worker thread's entry point: runs the engine on one file and streams issues,
- * progress and the report summary back to the parent in batches, so a million-row file never
- * blocks the API's event loop and never crosses the thread boundary as one huge message.
+ * The validation worker thread's entry point: runs the engine on one file at a time and streams
+ * issues, progress and the report summary back to the parent in batches, so a million-row file
+ * never blocks the API's event loop and never crosses the thread boundary as one huge message.
+ * The thread lives on between tasks (modules loaded, JIT warm); the parent sends one task at a
+ * time and the last message of each task is `report`, `rows` or `failed`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { isEngineError, validateFile, type ValidationIssue } from '../../engine/index.js';
 import type {
   DataRow,
@@ -66,8 +68,7 @@ async function runRows(task: RowsTask): Promise<void> {
   post({ type: 'rows', rows: rows.slice(0, task.limit), more });
 }
 
-async function main(): Promise<void> {
-  const task = workerData as ThreadTask;
+async function run(task: ThreadTask): Promise<void> {
   try {
     if (task.mode === 'validate') await runValidate(task);
     else await runRows(task);
@@ -83,4 +84,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+parentPort!.on('message', (task: ThreadTask) => void run(task));
