@@ -22,6 +22,8 @@ export interface EmbeddedPostgresOptions {
   logger: Logger;
   /** Database the returned URL points at, created when missing. Default `intake`. */
   database?: string;
+  /** Extra server settings, e.g. `['-c', 'fsync=off']` for a throwaway test server. Default none. */
+  postgresFlags?: string[];
 }
 
 export interface EmbeddedPostgres {
@@ -211,7 +213,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // TCP on loopback only; no unix socket, so we never clash with a system PostgreSQL's
     // /var/run/postgresql/.s.PGSQL.5432 or need a writable socket directory.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(options.postgresFlags ?? []),
+    ],
     onLog: remember,
     onError: (err: unknown) => remember(err instanceof Error ? err.message : String(err)),
   });
