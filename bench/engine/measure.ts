@@ -84,12 +84,17 @@ async function floor(): Promise<{ rows: number; cells: number }> {
   const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
   let rows = 0;
   let cells = 0;
+  // The last two bytes of a chunk are scanned again with the next one, so no tag is missed.
+  let tail = Buffer.alloc(0);
   for await (const chunk of Readable.from(raw).pipe(inflate) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) {
-      const b = chunk[i + 1];
-      if (b === 0x72 && chunk[i + 2] === 0x6f) rows++;
-      else if (b === 0x63 && chunk[i + 2] === 0x20) cells++;
+    const buf = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+    const end = buf.length - 2;
+    for (let i = buf.indexOf(0x3c); i !== -1 && i < end; i = buf.indexOf(0x3c, i + 1)) {
+      const b = buf[i + 1];
+      if (b === 0x72 && buf[i + 2] === 0x6f) rows++;
+      else if (b === 0x63 && buf[i + 2] === 0x20) cells++;
     }
+    tail = buf.subarray(Math.max(0, end));
   }
   await fh.close();
   return { rows: rows - 1, cells };

@@ -54,6 +54,16 @@ export class SharedStrings {
     return s;
   }
 
+  /** Drops the slack left by doubling growth once the table is complete. */
+  compact(): void {
+    if (this.data.length > this.used * 1.25 + 65536) {
+      const exact = Buffer.allocUnsafe(this.used);
+      this.data.copy(exact, 0, 0, this.used);
+      this.data = exact;
+    }
+    if (this.offsets.length > this.n * 1.25 + 1024) this.offsets = this.offsets.slice(0, this.n);
+  }
+
   private ensure(extra: number): void {
     const need = this.used + extra;
     if (need > this.maxBytes) {

@@ -78,6 +78,7 @@ export async function openXlsx(args: XlsxOpenArgs): Promise<OpenedSheet> {
     const parser = new SharedStringsParser(sstEntry.name, limits);
     await scanPart(archive, sstEntry, budget, parser);
     sst = parser.table;
+    sst.compact();
   }
 
   const parser = new SheetParser(sheetEntry.name, sst, dateStyles, workbook.date1904, limits);
