@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmptyTestDatabase } from './db.js';
+import { testRedisUrl } from './redis.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'src/main/cli.ts');
@@ -184,14 +185,21 @@ describe('intake openapi', () => {
 });
 
 describe('intake serve', () => {
-  it('serves on PORT with DATABASE_URL and exits 0 on SIGTERM', async () => {
+  const redisUrl = testRedisUrl();
+  it(`serves on PORT with DATABASE_URL${redisUrl === null ? '' : ' and REDIS_URL'} and exits 0 on SIGTERM`, async () => {
     const port = await freePort();
-    const child = start(['serve'], baseEnv({ DATABASE_URL: await freshDatabaseUrl(), PORT: String(port) }));
+    const redis = redisUrl === null ? {} : { REDIS_URL: redisUrl };
+    const env = baseEnv({ DATABASE_URL: await freshDatabaseUrl(), PORT: String(port), ...redis });
+    const child = start(['serve'], env);
     const done = collect(child);
     const health = await waitForHttp(`http://127.0.0.1:${port}/health`, child);
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await (await fetch(`http://127.0.0.1:${port}/ready`)).json();
-    expect(ready).toMatchObject({ status: 'ready', database: { kind: 'external' } });
+    expect(ready).toMatchObject({
+      status: 'ready',
+      database: { status: 'ok', kind: 'external' },
+      redis: redisUrl === null ? null : { status: 'ok' },
+    });
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
@@ -213,6 +221,13 @@ describe('intake serve', () => {
     const ready = await (await fetch(`http://127.0.0.1:${port}/ready`)).json();
     expect(ready).toMatchObject({ status: 'ready', database: { status: 'ok', kind: 'embedded' } });
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+    // A second command on the same data directory (createadmin, migrate) uses the running
+    // server and must leave it running for `serve`.
+    const migrate = await run(['migrate'], env);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toContain('is up to date');
+    const stillReady = await fetch(`http://127.0.0.1:${port}/ready`);
+    expect(stillReady.status).toBe(200);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
