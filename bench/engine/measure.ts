@@ -85,16 +85,16 @@ async function floor(): Promise<{ rows: number; cells: number }> {
   let rows = 0;
   let cells = 0;
   // The last two bytes of a chunk are scanned again with the next one, so no tag is missed.
-  let tail = Buffer.alloc(0);
+  let carry = Buffer.alloc(0);
   for await (const chunk of Readable.from(raw).pipe(inflate) as AsyncIterable<Buffer>) {
-    const buf = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const end = buf.length - 2;
     for (let i = buf.indexOf(0x3c); i !== -1 && i < end; i = buf.indexOf(0x3c, i + 1)) {
       const b = buf[i + 1];
       if (b === 0x72 && buf[i + 2] === 0x6f) rows++;
       else if (b === 0x63 && buf[i + 2] === 0x20) cells++;
     }
-    tail = buf.subarray(Math.max(0, end));
+    carry = buf.subarray(Math.max(0, end));
   }
   await fh.close();
   return { rows: rows - 1, cells };
