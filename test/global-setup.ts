@@ -46,9 +46,8 @@ async function dropOrphanedDatabases(adminUrl: string): Promise<void> {
     for (const { datname } of rows) {
       const pid = Number(datname.slice(TEST_DATABASE_PREFIX.length).split('_')[0]);
       if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
-        await client
-          .query(`drop database if exists ${client.escapeIdentifier(datname)} with (force)`)
-          .catch(() => {});
+        // Without FORCE: a database still in use belongs to a live process elsewhere (another container).
+        await client.query(`drop database if exists ${client.escapeIdentifier(datname)}`).catch(() => {});
       }
     }
   } finally {

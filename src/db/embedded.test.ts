@@ -152,4 +152,16 @@ describe('embedded PostgreSQL', () => {
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     expect(await stopEmbeddedPostgresAt(dataDir, logger)).toBe(false);
   });
+
+  it('says clearly when its port is taken by another program', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      await expect(start()).rejects.toThrow(
+        /did not start on 127\.0\.0\.1:\d+: .*Address already in use.*EMBEDDED_PG_PORT/s,
+      );
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
 });

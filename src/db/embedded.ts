@@ -251,10 +251,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Two processes starting at once: the loser finds the winner's server and uses it.
     const winner = readLivePostmaster(pgDir);
     if (winner) return reuse(winner);
-    const detail = err instanceof Error ? err.message : recent.slice(-5).join(' | ');
-    throw new Error(`The embedded PostgreSQL did not start on port ${options.port}: ${detail}`, {
-      cause: err,
-    });
+    const lines = recent
+      .flatMap((m) => m.split('\n'))
+      .map((l) => l.replace(/^.*?\b(LOG|FATAL|ERROR|WARNING|HINT):\s+/, '$1: '));
+    const important = lines.filter((l) => /^(FATAL|ERROR|HINT)|could not/.test(l));
+    const detail =
+      err instanceof Error ? err.message : (important.length > 0 ? important : lines.slice(-3)).join('; ');
+    throw new Error(
+      `The embedded PostgreSQL did not start on 127.0.0.1:${options.port}: ${detail} ` +
+        '(another program on that port? set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server)',
+      { cause: err },
+    );
   }
   const live = readLivePostmaster(pgDir);
   if (live === null)
