@@ -85,7 +85,7 @@ async function floor(): Promise<{ rows: number; cells: number }> {
   let rows = 0;
   let cells = 0;
   // The last two bytes of a chunk are scanned again with the next one, so no tag is missed.
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of Readable.from(raw).pipe(inflate) as AsyncIterable<Buffer>) {
     const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const end = buf.length - 2;
