@@ -28,7 +28,8 @@ describe('sample corpus: rejected and unsupported files', () => {
   it('the billion-laughs bomb fails fast', async () => {
     const t0 = performance.now();
     await readError(sample('reject-xml-bomb-billion-laughs.xlsx'));
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // Generous bound: CI machines are shared; an expanding parser would take far longer (460 MB).
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 
   it('messages are for a person', async () => {

@@ -186,7 +186,7 @@ describe('hostile xlsx: zip', () => {
     });
     const t0 = performance.now();
     expect(await readError(path)).toBe('limit_exceeded');
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
     await expect(readAll(path)).rejects.toThrow(/zip bomb/);
   });
 
