@@ -8,18 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
-import {
-  ERRORS_CSV_HEADER,
-  errorsCsvLine,
-  writeAnnotatedWorkbook,
-  type ValidationIssue,
-} from '../../engine/index.js';
+import { ERRORS_CSV_HEADER, errorsCsvLine, type ValidationIssue } from '../../engine/index.js';
 import { getSchemaVersion } from '../schemas/index.js';
 import { uploadErrors } from './uploads.errors.js';
 import * as repo from './uploads.repository.js';
 import type { UploadRow } from './uploads.repository.js';
 import type { ErrorListQuery, RowListQuery } from './uploads.schemas.js';
-import { readRowsInThread } from './validation-thread.js';
+import { annotateInThread, readRowsInThread } from './validation-thread.js';
 import type { DataRow } from './validation-thread.types.js';
 
 export type ResultsDeps = Pick<Deps, 'db' | 'dbRead' | 'storage' | 'logger'>;
@@ -37,15 +32,19 @@ function resultAttempt(row: UploadRow): number {
 }
 
 export function createResultsService(deps: ResultsDeps) {
-  /** Every stored issue of the result, in report order, read page by page. */
-  async function* allIssues(row: UploadRow, attempt: number): AsyncGenerator<ValidationIssue> {
+  /** Every stored issue of the result, in report order, a page at a time. */
+  async function* issuePages(row: UploadRow, attempt: number): AsyncGenerator<ValidationIssue[]> {
     let afterSeq = 0;
     for (;;) {
       const page = await repo.listErrors(deps.dbRead, row.id, attempt, { afterSeq, limit: PAGE });
-      for (const { seq: _seq, ...issue } of page) yield issue;
+      if (page.length > 0) yield page.map(({ seq: _seq, ...issue }) => issue);
       if (page.length < PAGE) return;
       afterSeq = page[page.length - 1].seq;
     }
+  }
+
+  async function* allIssues(row: UploadRow, attempt: number): AsyncGenerator<ValidationIssue> {
+    for await (const page of issuePages(row, attempt)) yield* page;
   }
 
   return {
@@ -94,13 +93,10 @@ export function createResultsService(deps: ResultsDeps) {
       const dir = await mkdtemp(join(tmpdir(), 'intake-annotated-'));
       try {
         const out = join(dir, 'annotated.xlsx');
-        await writeAnnotatedWorkbook(
-          await deps.storage.localPath(row.storage_key),
-          allIssues(row, attempt),
-          out,
-          {
-            sheet: row.sheet ?? undefined,
-          },
+        // In a worker thread: writing a large workbook is CPU work the API's event loop must not do.
+        await annotateInThread(
+          { path: await deps.storage.localPath(row.storage_key), sheet: row.sheet, out },
+          issuePages(row, attempt),
         );
         await deps.storage.put(key, createReadStream(out));
       } finally {

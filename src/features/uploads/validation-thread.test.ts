@@ -3,9 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateFile, type ValidationIssue } from '../../engine/index.js';
+import { openSpreadsheet, validateFile, type ValidationIssue } from '../../engine/index.js';
 import { ORDERS_SCHEMA, writeOrdersCsv } from './uploads.test-support.js';
-import { FileRejectedError, readRowsInThread, validateInThread } from './validation-thread.js';
+import {
+  annotateInThread,
+  FileRejectedError,
+  readRowsInThread,
+  validateInThread,
+} from './validation-thread.js';
 
 let dir: string;
 let csv: string;
@@ -118,5 +123,34 @@ describe('readRowsInThread', () => {
     });
     expect(last.rows.map((r) => r.row)).toEqual([20_001]);
     expect(last.more).toBe(false);
+  });
+});
+
+describe('annotateInThread', () => {
+  it('writes the annotated workbook from issues sent in batches', async () => {
+    const direct = await validateFile(csv, ORDERS_SCHEMA, { maxErrors: 1_000_000 });
+    async function* batches(): AsyncGenerator<ValidationIssue[]> {
+      for (let i = 0; i < direct.errors.length; i += 100) yield direct.errors.slice(i, i + 100);
+    }
+    const out = join(dir, 'annotated.xlsx');
+    await annotateInThread({ path: csv, sheet: null, out }, batches());
+    const opened = await openSpreadsheet(out, { sheet: 'Errors' });
+    let rows = 0;
+    for await (const batch of opened.rows()) rows += batch.length;
+    await opened.close();
+    expect(opened.sheets.map((s) => s.name)).toEqual(['Data', 'Errors']);
+    expect(rows).toBe(direct.errors.length + 1);
+  });
+
+  it('fails, and leaves no file, when the issue source fails', async () => {
+    async function* broken(): AsyncGenerator<ValidationIssue[]> {
+      yield [];
+      throw new Error('database went away');
+    }
+    const out = join(dir, 'never.xlsx');
+    await expect(annotateInThread({ path: csv, sheet: null, out }, broken())).rejects.toThrow(
+      'database went away',
+    );
+    await expect(openSpreadsheet(out)).rejects.toThrow();
   });
 });

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { ValidationIssue } from '../../engine/index.js';
 import type {
   DataRow,
+  ParentMessage,
   ReportSummary,
   RowsTask,
   ThreadMessage,
@@ -111,6 +112,7 @@ async function runThread<T>(
   task: ThreadTask,
   onMessage: (message: ThreadMessage) => Promise<T | undefined> | T | undefined,
   signal?: AbortSignal,
+  feed?: (send: (message: ParentMessage) => void) => Promise<void>,
 ): Promise<T> {
   signal?.throwIfAborted();
   const worker = await acquire();
@@ -161,6 +163,11 @@ async function runThread<T>(
     worker.on('error', onError);
     worker.on('exit', onExit);
     worker.postMessage(task);
+    if (feed !== undefined) {
+      feed((message) => {
+        if (!settled) worker.postMessage(message);
+      }).catch((err: unknown) => settle(false, () => reject(err)));
+    }
   });
 }
 
@@ -192,4 +199,24 @@ export function readRowsInThread(
     (message) => (message.type === 'rows' ? { rows: message.rows, more: message.more } : undefined),
     signal,
   );
+}
+
+/**
+ * Writes the annotated workbook of `path` to `out` in a worker thread; `issues` (read from the
+ * database on this thread) are sent over in batches, so neither side ever holds all of them.
+ */
+export function annotateInThread(
+  task: { path: string; sheet: string | null; out: string },
+  issues: AsyncIterable<readonly ValidationIssue[]>,
+  signal?: AbortSignal,
+): Promise<void> {
+  return runThread<true>(
+    { mode: 'annotate', ...task },
+    (message) => (message.type === 'annotated' ? true : undefined),
+    signal,
+    async (send) => {
+      for await (const batch of issues) send({ type: 'issues', issues: [...batch] });
+      send({ type: 'end' });
+    },
+  ).then(() => undefined);
 }

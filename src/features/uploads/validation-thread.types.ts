@@ -26,7 +26,19 @@ export interface RowsTask {
   readonly valid: boolean | null;
 }
 
-export type ThreadTask = ValidateTask | RowsTask;
+/** Writes the annotated workbook to `out`; the issues follow as `ParentMessage`s. */
+export interface AnnotateTask {
+  readonly mode: 'annotate';
+  readonly path: string;
+  readonly sheet: string | null;
+  readonly out: string;
+}
+
+export type ThreadTask = ValidateTask | RowsTask | AnnotateTask;
+
+/** Sent after an AnnotateTask: its issues in order, then `end`. */
+export type ParentMessage =
+  { readonly type: 'issues'; readonly issues: ValidationIssue[] } | { readonly type: 'end' };
 
 export interface DataRow {
   readonly row: number;
@@ -46,4 +58,5 @@ export type ThreadMessage =
     }
   | { readonly type: 'report'; readonly report: ReportSummary }
   | { readonly type: 'rows'; readonly rows: DataRow[]; readonly more: boolean }
+  | { readonly type: 'annotated' }
   | { readonly type: 'failed'; readonly engine: boolean; readonly code: string; readonly message: string };

@@ -6,9 +6,16 @@
  * time and the last message of each task is `report`, `rows` or `failed`.
  */
 import { parentPort } from 'node:worker_threads';
-import { isEngineError, validateFile, type ValidationIssue } from '../../engine/index.js';
+import {
+  isEngineError,
+  validateFile,
+  writeAnnotatedWorkbook,
+  type ValidationIssue,
+} from '../../engine/index.js';
 import type {
+  AnnotateTask,
   DataRow,
+  ParentMessage,
   RowsTask,
   ThreadMessage,
   ThreadTask,
@@ -68,10 +75,49 @@ async function runRows(task: RowsTask): Promise<void> {
   post({ type: 'rows', rows: rows.slice(0, task.limit), more });
 }
 
+/** The issues of the running AnnotateTask, as the parent sends them. */
+class Inbox implements AsyncIterable<ValidationIssue> {
+  private readonly batches: ValidationIssue[][] = [];
+  private ended = false;
+  private wake: (() => void) | null = null;
+
+  push(message: ParentMessage): void {
+    if (message.type === 'issues') this.batches.push(message.issues);
+    else this.ended = true;
+    this.wake?.();
+    this.wake = null;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ValidationIssue> {
+    for (;;) {
+      const batch = this.batches.shift();
+      if (batch !== undefined) {
+        yield* batch;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+let inbox: Inbox | null = null;
+
+async function runAnnotate(task: AnnotateTask): Promise<void> {
+  inbox = new Inbox();
+  try {
+    await writeAnnotatedWorkbook(task.path, inbox, task.out, { sheet: task.sheet ?? undefined });
+  } finally {
+    inbox = null;
+  }
+  post({ type: 'annotated' });
+}
+
 async function run(task: ThreadTask): Promise<void> {
   try {
     if (task.mode === 'validate') await runValidate(task);
-    else await runRows(task);
+    else if (task.mode === 'rows') await runRows(task);
+    else await runAnnotate(task);
   } catch (err) {
     if (isEngineError(err)) post({ type: 'failed', engine: true, code: err.code, message: err.message });
     else
@@ -84,4 +130,7 @@ async function run(task: ThreadTask): Promise<void> {
   }
 }
 
-parentPort!.on('message', (task: ThreadTask) => void run(task));
+parentPort!.on('message', (message: ThreadTask | ParentMessage) => {
+  if ('mode' in message) void run(message);
+  else inbox?.push(message);
+});
