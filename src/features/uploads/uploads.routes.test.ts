@@ -66,6 +66,15 @@ async function getJson<T>(owner: Session, url: string): Promise<{ status: number
   return { status: response.statusCode, body: response.json<T>() };
 }
 
+async function outboxOf(uploadId: string) {
+  return t.deps.db
+    .selectFrom('outbox_events')
+    .select(['type', 'user_id', 'data'])
+    .where('subject_id', '=', uploadId)
+    .orderBy('seq')
+    .execute();
+}
+
 async function xlsxOf(rows: unknown[][]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Orders');
@@ -81,6 +90,8 @@ beforeAll(async () => {
     MAX_UPLOAD_MB: '12',
     RATE_LIMIT_EXPORT: '20',
     MAX_STORED_ERRORS: '2000',
+    JOB_RETRY_LIMIT: '1',
+    JOB_RETRY_DELAY: '0',
     JOB_POLL_INTERVAL_MS: '500',
   });
   registerJobHandlers(t.deps.queue, t.deps);
@@ -122,6 +133,14 @@ describe('POST /api/v1/uploads → validation → report', () => {
     });
     expect(done.progress.rows_processed).toBeGreaterThan(0);
     expect(typeof done.started_at).toBe('string');
+    // Both events went to the outbox in the transactions that made them true.
+    const events = await outboxOf(created.id);
+    expect(events.map((e) => e.type)).toEqual(['upload.received', 'validation.completed']);
+    expect(events[0]).toMatchObject({
+      user_id: alice.userId,
+      data: { upload_id: created.id, format: 'csv' },
+    });
+    expect(events[1].data).toMatchObject({ status: 'valid', rows_total: 200, error_count: 0 });
     expect(typeof done.finished_at).toBe('string');
   });
 
@@ -250,6 +269,15 @@ describe('POST /api/v1/uploads → validation → report', () => {
     expect(done.error?.message.length).toBeGreaterThan(10);
     const errors = await getJson<{ error: string }>(alice, `/api/v1/uploads/${done.id}/errors`);
     expect(errors.status).toBe(409);
+    const events = await outboxOf(done.id);
+    expect(events.map((e) => e.type)).toEqual(['upload.received', 'validation.failed']);
+    expect(events[1].data).toMatchObject({ status: 'failed', error: { code: 'corrupt_file' } });
+    const attempts = await t.deps.db
+      .selectFrom('uploads')
+      .select('attempt')
+      .where('id', '=', done.id)
+      .executeTakeFirstOrThrow();
+    expect(attempts.attempt).toBe(1);
   });
 
   it('streams progress as Server-Sent Events while validating, then a final event', async () => {
@@ -443,6 +471,30 @@ describe('reading, revalidating, deleting', () => {
     expect(file.headers['content-disposition']).toBe(
       `attachment; filename="resume (v2).csv"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%28v2%29.csv`,
     );
+  });
+
+  it('fails the upload with validation_error once retries of a transient failure run out', async () => {
+    const done = await uploadAndWait(alice, { filename: 'gone.csv', content: ordersCsv(10) });
+    // The stored original vanishes (a storage outage): not the engine's fault, so it is retried.
+    await rm(join(storageDir, 'uploads', done.id, 'original'));
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/uploads/${done.id}/revalidate`,
+      headers: auth(alice),
+    });
+    expect(again.statusCode).toBe(202);
+    const failed = await waitForUpload(t.app, alice.accessToken, done.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.code).toBe('validation_error');
+    expect(failed.error?.message).not.toContain(storageDir);
+    const row = await t.deps.db
+      .selectFrom('uploads')
+      .select('attempt')
+      .where('id', '=', done.id)
+      .executeTakeFirstOrThrow();
+    // The first run, then the revalidation's first try and its one retry (JOB_RETRY_LIMIT=1).
+    expect(row.attempt).toBe(3);
+    expect((await outboxOf(done.id)).map((e) => e.type).at(-1)).toBe('validation.failed');
   });
 
   it('revalidates with new results replacing the old, then deletes file and results', async () => {

@@ -170,14 +170,16 @@ export async function failWithEvent(
 
 /** The job's last attempt failed for good (retries used up): the upload fails with a platform error. */
 export async function failAfterRetries(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'logger'>,
   job: ValidateUploadJob,
   error: string,
 ): Promise<void> {
   const upload = await findUpload(deps.db, job.uploadId);
   if (upload === undefined || upload.run_id !== job.runId) return;
+  // The cause stays in the log: it can hold paths and SQL a client must not see.
+  deps.logger.error({ uploadId: upload.id, error }, 'validation failed on every attempt');
   await failWithEvent(deps, upload, {
     code: 'validation_error',
-    message: `Validation could not be completed after several attempts (${error.slice(0, 300)}).`,
+    message: 'Validation could not be completed after several attempts; try revalidating later.',
   });
 }
