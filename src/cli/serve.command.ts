@@ -38,9 +38,7 @@ export function serveCommand(): Command {
         // WORKER=on: the same handlers as `intake worker`, in this process.
         registerJobHandlers(runtime.deps.queue, runtime.deps);
         await runtime.deps.queue.start();
-        onShutdown(() =>
-          runtime.deps.queue.stop({ graceful: true, timeoutMs: config.jobShutdownTimeoutMs }),
-        );
+        onShutdown(() => runtime.deps.queue.stop({ graceful: true, timeoutMs: config.jobShutdownTimeoutMs }));
       }
       logger.info(
         { address, env: config.env, database: runtime.deps.databaseKind, kv: runtime.deps.kv.kind },
