@@ -52,6 +52,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     }
     return (copy ?? value) as T;
   }
+  if (value instanceof Error) return redactError(value, depth) as T;
   if (!isPlain(value)) return value;
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
@@ -60,4 +61,26 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     if (cleaned !== item) (copy ??= { ...value })[key] = cleaned;
   }
   return (copy ?? value) as T;
+}
+
+/**
+ * Errors reach pino's err serializer, which copies their own enumerable fields (e.g. a library's
+ * `error.config.headers`). Same rule: the error itself when clean, else a copy of the same class
+ * with message and stack kept and the secret fields replaced.
+ */
+function redactError(error: Error, depth: number): Error {
+  let copy: Error | undefined;
+  for (const key of Object.keys(error)) {
+    const item = (error as unknown as Record<string, unknown>)[key];
+    const cleaned = SECRET_KEYS.has(key.toLowerCase()) ? REDACTED : redactSecrets(item, depth + 1);
+    if (cleaned === item) continue;
+    if (copy === undefined) {
+      copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+      for (const name of Object.getOwnPropertyNames(error)) {
+        Object.defineProperty(copy, name, Object.getOwnPropertyDescriptor(error, name)!);
+      }
+    }
+    (copy as unknown as Record<string, unknown>)[key] = cleaned;
+  }
+  return copy ?? error;
 }
