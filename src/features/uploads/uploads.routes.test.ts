@@ -329,6 +329,35 @@ describe('POST /api/v1/uploads → validation → report', () => {
   });
 });
 
+describe('sheets', () => {
+  it('validates the named sheet, and fails with sheet_not_found for a missing one', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Notes').addRow(['not', 'orders']);
+    const orders = workbook.addWorksheet('Orders');
+    orders.addRow(['id', 'sku', 'email', 'price', 'status']);
+    orders.addRow([1, 'SKU-10001', 'a@example.com', 3, 'active']);
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    const named = await upload(
+      alice,
+      { filename: 'two.xlsx', content },
+      { schema_id: schemaId, sheet: 'Orders' },
+    );
+    expect(named.statusCode).toBe(202);
+    expect(named.json<UploadBody>().sheet).toBe('Orders');
+    expect(await waitForUpload(t.app, alice.accessToken, named.json<UploadBody>().id)).toMatchObject({
+      status: 'valid',
+      rows_total: 1,
+    });
+    const missing = await upload(
+      alice,
+      { filename: 'two.xlsx', content },
+      { schema_id: schemaId, sheet: 'Nope' },
+    );
+    const failed = await waitForUpload(t.app, alice.accessToken, missing.json<UploadBody>().id);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'sheet_not_found' } });
+  });
+});
+
 describe('refusals', () => {
   it('413 payload_too_large past MAX_UPLOAD_MB, and nothing stays in storage', async () => {
     const before = await readdir(join(storageDir, 'uploads')).catch(() => []);
