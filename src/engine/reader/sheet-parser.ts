@@ -3,10 +3,16 @@ import { EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS } from './limits.js';
 import type { SharedStrings } from './shared-strings.js';
 import type { CellValue, ReaderLimits, Row } from './types.js';
 import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
-import { parseType, T_NUMBER, textValue, valueFromV, type CellContext } from './cell-value.js';
+import { parseType, T_INLINE, T_NUMBER, textValue, valueFromV, type CellContext } from './cell-value.js';
 import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
 
 const NO_ROW = -1;
+const INLINE_END = Buffer.from('</t></is></c>', 'latin1');
+
+function bytesAre(buf: Buffer, at: number, expected: Buffer): boolean {
+  for (let i = 0; i < expected.length; i++) if (buf[at + i] !== expected[i]) return false;
+  return true;
+}
 
 /**
  * Streams a worksheet part into rows. This is the hot path: cells are read from byte ranges
@@ -53,20 +59,14 @@ export class SheetParser extends XmlStreamScanner {
     this.ctx = { partName, sst, dateStyles, date1904, maxCellChars: limits.maxCellChars };
   }
 
-  protected onOpen(
-    buf: Buffer,
-    ns: number,
-    ne: number,
-    _as: number,
-    _ae: number,
-    selfClosing: boolean,
-  ): void {
+  protected onOpen(buf: Buffer, ns: number, ne: number, _as: number, ae: number, selfClosing: boolean): void {
     const len = ne - ns;
     const c0 = buf[ns];
     if (len === 1) {
       if (c0 === 0x63) {
         this.startCell(buf);
         if (selfClosing) this.endCell();
+        else this.readSimpleCell(buf, ae + 1);
       } else if (c0 === 0x76) {
         if (!selfClosing && this.cellCol >= 0) {
           this.textMode = 1;
@@ -142,6 +142,60 @@ export class SheetParser extends XmlStreamScanner {
     if (flags & NEEDS_ESCAPES) this.partsEscapes = true;
     this.parts.push(decodeXmlText(this.vBuf, this.vStart, this.vEnd, flags));
     this.vBuf = null;
+  }
+
+  /**
+   * Fast path for the two shapes nearly every cell has, `<v>…</v></c>` and
+   * `<is><t>…</t></is></c>` right after the `<c …>` tag, entirely in this buffer: read the value
+   * and end the cell here instead of going through five tag events. Anything else (formulas,
+   * prefixes, attributes on <t>, CDATA, a chunk end) falls back to the general path untouched.
+   */
+  private readSimpleCell(buf: Buffer, p: number): void {
+    const len = buf.length;
+    if (p + 3 >= len || buf[p] !== 0x3c) return;
+    if (buf[p + 1] === 0x76 && buf[p + 2] === 0x3e) {
+      const vs = p + 3;
+      let ve = vs;
+      while (ve < len && buf[ve] !== 0x3c) ve++;
+      if (
+        ve + 8 <= len &&
+        buf[ve + 1] === 0x2f &&
+        buf[ve + 2] === 0x76 &&
+        buf[ve + 3] === 0x3e &&
+        buf[ve + 4] === 0x3c &&
+        buf[ve + 5] === 0x2f &&
+        buf[ve + 6] === 0x63 &&
+        buf[ve + 7] === 0x3e
+      ) {
+        if (ve > vs)
+          this.value = valueFromV(this.ctx, this.cellType, this.cellStyle, buf, vs, ve, undefined, false);
+        this.endCell();
+        this.resumeAt = ve + 8;
+      }
+      return;
+    }
+    if (
+      this.cellType === T_INLINE &&
+      p + 7 <= len &&
+      buf[p + 1] === 0x69 &&
+      buf[p + 2] === 0x73 &&
+      buf[p + 3] === 0x3e &&
+      buf[p + 4] === 0x3c &&
+      buf[p + 5] === 0x74 &&
+      buf[p + 6] === 0x3e
+    ) {
+      const ts = p + 7;
+      let te = ts;
+      while (te < len && buf[te] !== 0x3c) te++;
+      if (te + 13 <= len && bytesAre(buf, te, INLINE_END)) {
+        const flags = scanTextFlags(buf, ts, te);
+        let text = decodeXmlText(buf, ts, te, flags);
+        if (flags & NEEDS_ESCAPES) text = decodeOoxmlEscapes(text);
+        this.value = textValue(text, this.limits.maxCellChars);
+        this.endCell();
+        this.resumeAt = te + 13;
+      }
+    }
   }
 
   /** A part that ends inside a row (without `</row>`) still yields that row. */

@@ -52,6 +52,11 @@ export abstract class XmlStreamScanner {
    * Recorded during the one pass that finds the tag's end, so hot handlers never rescan a tag.
    */
   protected attrs = new Int32Array(4 * 16);
+  /**
+   * Set by `onOpen` when it consumed bytes past the tag itself (a fast path that read a whole
+   * element); scanning resumes there. The bytes must lie in the buffer `onOpen` was given.
+   */
+  protected resumeAt = -1;
   protected attrCount = 0;
 
   push(chunk: Buffer): void {
@@ -163,7 +168,12 @@ export abstract class XmlStreamScanner {
       const selfClosing = buf[j - 1] === 0x2f;
       if (this.rootName === null) this.rootName = buf.toString('latin1', nameStart, nameEnd);
       this.onOpen(buf, nameStart, nameEnd, nameEnd, selfClosing ? j - 1 : j, selfClosing);
-      pos = j + 1;
+      if (this.resumeAt >= 0) {
+        pos = this.resumeAt;
+        this.resumeAt = -1;
+      } else {
+        pos = j + 1;
+      }
     }
     if (keepFrom < len) {
       if (len - keepFrom > this.maxCarryBytes) throw this.oversizedError(this.capturing);
