@@ -154,10 +154,17 @@ for (const rows of ROW_COUNTS) {
 
 // The engine alone first, while nothing else runs.
 const engine = new Map<string, { ms: number; errors: number; rows: number }>();
+// Best of two runs: the server's pooled thread is warm too, so a cold first run would flatter us.
 for (const path of fixtures) {
-  const t0 = performance.now();
-  const report = await validateFile(path, SCHEMA, { maxErrors: 0 });
-  engine.set(path, { ms: performance.now() - t0, errors: report.error_count, rows: report.rows.total });
+  for (let run = 0; run < 2; run++) {
+    const t0 = performance.now();
+    const report = await validateFile(path, SCHEMA, { maxErrors: 0 });
+    const ms = performance.now() - t0;
+    const best = engine.get(path);
+    if (best === undefined || ms < best.ms) {
+      engine.set(path, { ms, errors: report.error_count, rows: report.rows.total });
+    }
+  }
 }
 
 const port = await freePort();

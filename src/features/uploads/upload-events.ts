@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { isFinal, toPublicUpload } from './uploads.mapper.js';
 import { findUpload } from './uploads.repository.js';
@@ -20,8 +20,7 @@ function event(name: string, data: unknown): string {
 }
 
 export function streamUploadEvents(
-  deps: Pick<Deps, 'dbRead' | 'db'>,
-  request: FastifyRequest,
+  deps: Pick<Deps, 'db'>,
   reply: FastifyReply,
   uploadId: string,
 ): FastifyReply {
@@ -61,6 +60,5 @@ export function streamUploadEvents(
   reply.header('cache-control', 'no-cache, no-transform');
   // nginx would otherwise buffer the stream and deliver it all at the end.
   reply.header('x-accel-buffering', 'no');
-  void request;
   return reply.send(Readable.from(events(), { objectMode: false }));
 }

@@ -181,7 +181,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
     async (request, reply) => {
       const auth = requireAuth(request);
       await uploads.findOwn(auth, request.params.id);
-      return streamUploadEvents(deps, request, reply, request.params.id);
+      return streamUploadEvents(deps, reply, request.params.id);
     },
   );
 
