@@ -84,7 +84,32 @@ export async function detectFormat(
       'This file is not a spreadsheet or text file we can read; upload .xlsx or CSV.',
     );
   }
+  const markup = describeMarkup(head);
+  if (markup !== null) throw new EngineError('unsupported_format', markup);
   return { format: 'csv' };
+}
+
+/**
+ * Text that is really a web page or an Excel 2003 XML workbook: web applications often export
+ * HTML tables named .xls, which would otherwise be "read" as one-column CSV full of tags.
+ */
+function describeMarkup(head: Buffer): string | null {
+  let text = head.toString(
+    head[0] === 0xff || head[0] === 0xfe ? 'utf16le' : 'utf8',
+    0,
+    Math.min(head.length, 4096),
+  );
+  text = text
+    .replace(/^\ufeff/, '')
+    .trimStart()
+    .toLowerCase();
+  if (text.startsWith('<?xml') && text.includes('urn:schemas-microsoft-com:office:spreadsheet')) {
+    return 'This file is an Excel 2003 XML spreadsheet; save it as .xlsx or CSV.';
+  }
+  if (/^(<!doctype html|<html|<table|<meta|<head|<body)/.test(text)) {
+    return 'This file is a web page (HTML), not a spreadsheet, even if it is named .xls; open it in Excel and save it as .xlsx or CSV.';
+  }
+  return null;
 }
 
 /** Text unless it has NUL bytes (outside UTF-16) or many control characters. */

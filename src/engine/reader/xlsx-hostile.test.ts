@@ -307,6 +307,21 @@ describe('renamed and non-spreadsheet files', () => {
     expect(await readError(writeTemp(fakeWorkbook))).toBe('unsupported_format');
   });
 
+  it.each([
+    ['an HTML table named .xls', '<html><body><table><tr><td>a</td></tr></table></body></html>', /web page/],
+    ['an HTML page with a doctype', '\n  <!DOCTYPE html>\n<html lang="en"><p>x</p></html>', /web page/],
+    [
+      'an Excel 2003 XML workbook',
+      '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>',
+      /Excel 2003 XML/,
+    ],
+  ])('%s → unsupported_format', async (_label, text, message) => {
+    await expect(readAll(writeTemp(text, '.xls'))).rejects.toMatchObject({
+      code: 'unsupported_format',
+      message: expect.stringMatching(message),
+    });
+  });
+
   it('a CSV named .xlsx is read as CSV', async () => {
     const { csv, rows } = await readAll(writeTemp('a,b\n1,2\n', '.xlsx'));
     expect(csv?.delimiter).toBe(',');
