@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/config.js';
 import type { Deps } from '../src/deps.js';
 import { buildApp } from '../src/http/app.js';
 import { createDeps } from '../src/main/bootstrap.js';
-import { createTestDatabase } from './db.js';
+import { createEmptyTestDatabase } from './db.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -33,14 +33,16 @@ export async function buildTestApp(
   env: Record<string, string> = {},
   options: BuildTestAppOptions = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  // Empty: the real bootstrap (createDeps) migrates it, as `intake serve` would.
+  const database = await createEmptyTestDatabase();
   // Uploaded files go to a directory of this app's own, removed on close.
   const storageDir = await mkdtemp(path.join(tmpdir(), 'intake-test-storage-'));
-  // Already migrated: bootstrap's own migrate run is a cheap no-op check.
   const config = loadConfig({
     INTAKE_ENV: 'test',
     SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789abcdef',
     LOG_LEVEL: 'silent',
+    // Several test processes (and engineers) share one server; keep each app's share small.
+    DATABASE_POOL_SIZE: '5',
     STORAGE_DIR: storageDir,
     ...env,
     DATABASE_URL: database.url,

@@ -188,7 +188,7 @@ describe('intake serve', () => {
   const redisUrl = testRedisUrl();
   it(`serves on PORT with DATABASE_URL${redisUrl === null ? '' : ' and REDIS_URL'} and exits 0 on SIGTERM`, async () => {
     const port = await freePort();
-    const redis = redisUrl === null ? {} : { REDIS_URL: redisUrl };
+    const redis: Record<string, string> = redisUrl === null ? {} : { REDIS_URL: redisUrl };
     const env = baseEnv({ DATABASE_URL: await freshDatabaseUrl(), PORT: String(port), ...redis });
     const child = start(['serve'], env);
     const done = collect(child);

@@ -88,7 +88,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
       logger,
       database: 'postgres',
       // A throwaway server: durability buys nothing here and costs every CREATE DATABASE and commit.
-      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+      // Room for parallel test processes of several concurrent runs, each with a few pools.
+      postgresFlags: [
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=400',
+      ],
     });
     adminUrl = server.url;
   }
