@@ -50,11 +50,20 @@ function describeKvScenarios(name: string, app: () => TestApp): void {
       // Warm the other instance's cache, then deactivate through this one.
       await other.authenticateAccessToken(s.accessToken);
       const admin = createIdentityService(t.deps);
-      await admin.users.update(
-        { userId: 'admin', role: 'admin', method: 'jwt', tokenId: 'x', expiresAt: 0, sessionId: null },
-        s.userId,
-        { is_active: false },
-      );
+      const adminUser = await admin.accounts.createUser({
+        email: uniqueEmail('kv-admin'),
+        password: 'violet-Pelican-harbour-93',
+        role: 'admin',
+      });
+      const adminAuth = {
+        userId: adminUser.id,
+        role: 'admin' as const,
+        method: 'jwt' as const,
+        tokenId: 'cli',
+        expiresAt: 0,
+        sessionId: null,
+      };
+      await admin.users.update(adminAuth, s.userId, { is_active: false });
       await expect
         .poll(
           async () =>
