@@ -15,6 +15,15 @@ export * from './types.js';
  * Workbook metadata, styles and the shared-strings table are read here; rows stream from `rows()`.
  * Throws `EngineError` (unsupported_format, encrypted_file, corrupt_file, limit_exceeded,
  * empty_file, sheet_not_found), here or while iterating.
+ *
+ * What consumers can rely on:
+ * - Empty text (`''`, a `t="s"` cell without `<v>`, a formula without a cached value) is an empty
+ *   cell: `undefined`, never `{ t: 's', v: '' }`. xlsx rows without any value are omitted; CSV blank
+ *   lines are yielded with `cells: []` (they keep their record number).
+ * - `cells` may have holes (sparse rows); its length is the last non-empty column + 1.
+ * - xlsx `sheets` lists worksheets only (chartsheets are not worksheets); CSV has `sheets: []`,
+ *   `sheet: null`, and ignores the `sheet` option.
+ * - Batches hold at most a few hundred rows (xlsx ≈ 256 + one 32 KiB slice of XML; CSV 256).
  */
 export async function openSpreadsheet(path: string, options: OpenOptions = {}): Promise<OpenedSheet> {
   const limits = resolveLimits(options.limits);
