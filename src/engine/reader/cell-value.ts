@@ -127,6 +127,10 @@ export function valueFromV(
       return str === '' ? undefined : { t: 's', v: str };
     }
     case T_BOOL: {
+      // The usual `<v>1</v>` / `<v>0</v>` is read without building a string.
+      if (buf !== null && e - s === 1 && (buf[s] === 0x31 || buf[s] === 0x30)) {
+        return { t: 'b', v: buf[s] === 0x31 };
+      }
       const text = (raw ?? buf!.toString('latin1', s, e)).trim();
       return { t: 'b', v: text === '1' || text.toLowerCase() === 'true' };
     }
