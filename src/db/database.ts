@@ -10,10 +10,11 @@ import type { UploadsTables } from './tables/uploads.js';
 import type { SchemasTables } from './tables/schemas.js';
 import type { EventsTables } from './tables/events.js';
 import type { WebhooksTables } from './tables/webhooks.js';
+import type { AiTables } from './tables/ai.js';
 
 // Later features extend this with their own table interfaces.
 export interface Database
-  extends IdentityTables, UploadsTables, SchemasTables, EventsTables, WebhooksTables {}
+  extends IdentityTables, UploadsTables, SchemasTables, EventsTables, WebhooksTables, AiTables {}
 
 export type Db = Kysely<Database>;
 

@@ -18,6 +18,8 @@ import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { createValidatorFactory } from './validator-compiler.js';
 import { schemasRoutes } from '../features/schemas/index.js';
 import { webhooksRoutes } from '../features/webhooks/index.js';
+import { aiPlugin } from '../features/ai/index.js';
+import metricsPlugin from './plugins/metrics.plugin.js';
 
 /** Options for tests and tools; production calls `buildApp(deps)`. */
 export interface BuildAppOptions {
@@ -62,12 +64,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
 
   await app.register(securityPlugin, { config });
   await app.register(openapiPlugin, { config });
+  await app.register(metricsPlugin);
   await app.register(identityPlugin, { deps });
   await app.register(rateLimitPlugin, { deps });
   await app.register(healthRoutes, { deps });
   await app.register(uploadsPlugin, { deps });
   await app.register(schemasRoutes, { deps });
   await app.register(webhooksRoutes, { deps });
+  await app.register(aiPlugin, { deps });
   if (options.register) await options.register(app);
   await app.ready();
   return app;

@@ -7,10 +7,12 @@ import * as m0001Identity from './0001-identity.js';
 import * as m0010Schemas from './0010-schemas.js';
 import * as m0011EventsWebhooks from './0011-events-webhooks.js';
 import * as m0020Uploads from './0020-uploads.js';
+import * as m0030Ai from './0030-ai.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_identity': m0001Identity,
   '0010_schemas': m0010Schemas,
   '0011_events_webhooks': m0011EventsWebhooks,
   '0020_uploads': m0020Uploads,
+  '0030_ai': m0030Ai,
 };
