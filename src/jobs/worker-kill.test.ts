@@ -107,7 +107,7 @@ describe('a worker killed mid-job', () => {
     // Worker A takes the delivery; the receiver holds the request open; A dies with SIGKILL.
     receiver.hold = true;
     const a = startWorker();
-    await receiver.waitForRequests(1, 30_000);
+    await receiver.waitForRequests(1, 90_000);
     a.kill('SIGKILL');
     await once(a, 'exit');
     receiver.hold = false;
@@ -116,7 +116,7 @@ describe('a worker killed mid-job', () => {
 
     // Worker B finds the expired job and completes it.
     const b = startWorker();
-    const deadline = Date.now() + 40_000;
+    const deadline = Date.now() + 90_000;
     let last = await delivery(endpointId);
     while (last?.status !== 'delivered' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
@@ -130,5 +130,5 @@ describe('a worker killed mid-job', () => {
     b.kill('SIGTERM');
     const [code] = (await once(b, 'exit')) as [number | null];
     expect(code).toBe(0);
-  }, 90_000);
+  }, 240_000);
 });
