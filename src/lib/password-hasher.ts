@@ -1,8 +1,13 @@
 /**
  * Argon2id password hashing with the OWASP parameters (m=19 MiB, t=2, p=1), as PHC strings.
  * @node-rs/argon2 hashes on the libuv thread pool, so hashing never blocks the event loop.
+ * At most one hash per CPU runs at a time: more would not hash faster (each is CPU-bound), but would
+ * fill the whole libuv pool (file reads, DNS, zlib wait behind it) and starve the event loop's own
+ * core during a burst of logins.
  */
+import { availableParallelism } from 'node:os';
 import { hash, parseOptions, verify, type Algorithm } from '@node-rs/argon2';
+import { createSemaphore, type Semaphore } from './semaphore.js';
 
 export interface Argon2Params {
   /** Memory in KiB. Default 19456 (19 MiB). */
@@ -30,13 +35,20 @@ export interface PasswordHasher {
   needsRehash(phc: string): boolean;
 }
 
-export function createPasswordHasher(params: Argon2Params = DEFAULT_ARGON2_PARAMS): PasswordHasher {
+/** One per process: every hasher in the process shares the CPUs. */
+const processHashSlots = createSemaphore(availableParallelism());
+
+export function createPasswordHasher(
+  params: Argon2Params = DEFAULT_ARGON2_PARAMS,
+  /** Limits hashes running at once. Default: shared by the process, one per CPU. */
+  slots: Semaphore = processHashSlots,
+): PasswordHasher {
   const options = { algorithm: ARGON2ID, ...params };
   return {
-    hash: (password) => hash(password, options),
+    hash: (password) => slots.run(() => hash(password, options)),
     async verify(phc, password) {
       try {
-        return await verify(phc, password);
+        return await slots.run(() => verify(phc, password));
       } catch {
         return false;
       }
