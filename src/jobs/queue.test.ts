@@ -18,9 +18,10 @@ const config: QueueConfig = {
 let database: TestDatabase;
 const queues: JobQueue[] = [];
 
-function newQueue(overrides: Partial<QueueConfig> = {}): JobQueue {
+function newQueue(overrides: Partial<QueueConfig> = {}, connectionString?: string): JobQueue {
   const queue = createJobQueue({
     db: database.db,
+    connectionString,
     logger: pino({ level: 'silent' }),
     config: { ...config, ...overrides },
   });
@@ -93,6 +94,21 @@ describe('job queue', () => {
     const id = await queue.enqueue(database.db, 'deliver-webhook', { n: 7 });
     await waitFor(async () => (await jobState(id))?.state === 'completed');
     expect(seen).toEqual([{ n: 7 }]);
+  });
+
+  it('picks a committed job up at once through LISTEN/NOTIFY, long before the next poll', async () => {
+    const queue = newQueue({ jobPollIntervalMs: 60_000 }, database.url);
+    let ranAt = 0;
+    queue.register('deliver-webhook', async () => {
+      ranAt = Date.now();
+    });
+    await queue.start();
+    // Let the first (empty) poll pass, so the loop is asleep.
+    await new Promise((r) => setTimeout(r, 300));
+    const sentAt = Date.now();
+    await database.db.transaction().execute((trx) => queue.enqueue(trx, 'deliver-webhook', {}));
+    await waitFor(async () => ranAt > 0, 5000);
+    expect(ranAt - sentAt).toBeLessThan(2000);
   });
 
   it('retries a failing handler, then calls onFailed once with the last error', async () => {

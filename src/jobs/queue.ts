@@ -9,6 +9,7 @@
  * retry, and another worker runs it. Handlers must therefore write their results idempotently.
  */
 import type { Logger } from 'pino';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Config } from '../config/config.js';
 import type { Transaction } from 'kysely';
@@ -30,7 +31,10 @@ export type QueueConfig = Pick<
 
 export interface CreateJobQueueOptions {
   db: Db;
-  /** Unused today: pg-boss runs on `db`'s pool. Kept so a dedicated pool can be added without API change. */
+  /**
+   * The database URL, for one LISTEN connection per worker process (instant pickup of new jobs).
+   * pg-boss itself runs on `db`'s pool. Without it, workers only poll.
+   */
   connectionString?: string;
   logger: Logger;
   config: QueueConfig;
@@ -66,19 +70,27 @@ function outputMessage(output: unknown): string {
   return 'job failed';
 }
 
-/** A sleep that ends early when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** A sleep that ends early when `signal` aborts or `wake` is called. */
+function sleep(ms: number, signal: AbortSignal, wakers: Set<() => void>): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
+      wakers.delete(done);
       resolve();
     }
     signal.addEventListener('abort', done, { once: true });
+    wakers.add(done);
   });
 }
+
+/**
+ * NOTIFY channel: `enqueueJob` notifies it in the caller's transaction, so PostgreSQL delivers the
+ * notice only on commit, and idle workers fetch at once instead of at their next poll.
+ */
+export const JOB_NOTIFY_CHANNEL = 'intake_jobs';
 
 const unboundDb: PgBoss.Db = {
   executeSql: () => Promise.reject(new Error('enqueueJob runs only on the executor it is given')),
@@ -115,6 +127,9 @@ export async function enqueueJob<T extends object>(
   if (options.retryLimit !== undefined) send.retryLimit = options.retryLimit;
   if (options.expireInSeconds !== undefined) send.expireInSeconds = options.expireInSeconds;
   const id = await sender.send(name, data, send);
+  if (id !== null) {
+    await bridgeToKysely(executor).executeSql('select pg_notify($1, $2)', [JOB_NOTIFY_CHANNEL, name]);
+  }
   // pg-boss inserts nothing (and returns null) when the queue is missing or a singleton is taken.
   if (id === null) {
     if (options.singletonKey !== undefined) return '';
@@ -129,6 +144,9 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   const running = new Set<Running>();
   const loops: Promise<void>[] = [];
   let stopLoops = new AbortController();
+  /** Sleeping loops per queue name, woken by a NOTIFY for that queue. */
+  const sleepers = new Map<string, Set<() => void>>();
+  let listener: pg.Client | null = null;
   let boss: PgBoss | null = null;
   let installing: Promise<PgBoss> | null = null;
   let maintenanceTimer: NodeJS.Timeout | null = null;
@@ -234,7 +252,9 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
       }
       const job = jobs[0];
       if (job === undefined) {
-        await sleep(config.jobPollIntervalMs, stop);
+        let wakers = sleepers.get(queue);
+        if (!wakers) sleepers.set(queue, (wakers = new Set()));
+        await sleep(config.jobPollIntervalMs, stop, wakers);
         continue;
       }
       await runJob(instance, queue, job, run);
@@ -266,6 +286,33 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
     }
   }
 
+  function wake(queue: string): void {
+    const wakers = sleepers.get(queue);
+    if (!wakers) return;
+    for (const w of [...wakers]) w();
+  }
+
+  /** LISTEN for new jobs; on any failure workers simply keep polling (JOB_POLL_INTERVAL_MS). */
+  async function listen(): Promise<void> {
+    if (!options.connectionString) return;
+    const client = new pg.Client({ connectionString: options.connectionString });
+    client.on('error', (err) => {
+      logger.warn({ err }, 'job notification connection failed; polling only');
+      if (listener === client) listener = null;
+    });
+    client.on('notification', (message) => {
+      if (message.payload) wake(message.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${JOB_NOTIFY_CHANNEL}`);
+      listener = client;
+    } catch (err) {
+      logger.warn({ err }, 'could not listen for new jobs; polling only');
+      await client.end().catch(() => {});
+    }
+  }
+
   return {
     enqueue: enqueueJob,
 
@@ -294,6 +341,7 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
         config.jobMaintenanceIntervalSeconds * 1000,
       );
       maintenanceTimer.unref();
+      await listen();
       startLoops(instance, stopLoops.signal);
       logger.info(
         { queues: [...registrations.keys()], concurrency: config.workerConcurrency },
@@ -305,6 +353,9 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
       if (maintenanceTimer) clearInterval(maintenanceTimer);
       maintenanceTimer = null;
       stopLoops.abort();
+      const closing = listener;
+      listener = null;
+      await closing?.end().catch(() => {});
       const all = Promise.allSettled(loops);
       const waitMs = stopOptions.graceful ? stopOptions.timeoutMs : 0;
       const finished = await Promise.race([
