@@ -57,7 +57,11 @@ async function callsWith(marker: string) {
 
 beforeAll(async () => {
   server = await startFakeAnthropic();
-  t = await buildTestApp({ ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: server.url });
+  t = await buildTestApp({
+    ANTHROPIC_API_KEY: 'k',
+    ANTHROPIC_BASE_URL: server.url,
+    AI_MODEL: 'claude-test-model',
+  });
 });
 afterAll(async () => {
   await t?.close();

@@ -7,7 +7,7 @@ let server: FakeAnthropic;
 const sleeps: number[] = [];
 
 const REQUEST: ToolRequest = {
-  model: 'claude-sonnet-4-5',
+  model: 'claude-test-model',
   system: 'fixed instructions',
   tool: { name: 'record', description: 'd', input_schema: { type: 'object', properties: {} } },
   content: JSON.stringify({ headers: ['a'] }),
