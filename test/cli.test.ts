@@ -105,9 +105,9 @@ describe('intake --help', () => {
   });
 
   // A few as real processes; src/main/program.test.ts walks every command in process.
-  it.each([['serve'], ['createadmin'], ['keys', 'rotate']])(
+  it.each([['serve'], ['createadmin'], ['keys', 'rotate']].map((c) => [c.join(' '), c] as const))(
     'intake %s --help exits 0',
-    async (...command) => {
+    async (_name, command) => {
       const result = await run([...command, '--help']);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^Usage: intake /);
