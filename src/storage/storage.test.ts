@@ -43,7 +43,7 @@ describe('local storage', () => {
       'client went away',
     );
     expect(await storage.exists('uploads/two/original')).toBe(false);
-    expect(await readdir(join(dir, 'uploads', 'two'))).toEqual([]);
+    expect((await readdir(join(dir, 'uploads'))).includes('two')).toBe(false);
   });
 
   it('deletes objects (twice is fine) and their empty folder', async () => {

@@ -69,6 +69,7 @@ export function createLocalStorage(dir: string): FileStorage {
         await rename(tmp, target);
       } catch (err) {
         await rm(tmp, { force: true });
+        if (dirname(target) !== root) await rmdir(dirname(target)).catch(() => undefined);
         throw err;
       }
       return { bytes, sha256: hash.digest('hex') };
