@@ -26,6 +26,7 @@ import {
   type ToolDefinition,
 } from './claude-transport.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { createBudgetGuard } from './ai-budget.js';
 
 export type AiPurpose = 'mapping' | 'anomaly' | 'explain';
 
@@ -74,10 +75,6 @@ const UNAVAILABLE =
 /** Characters per token for the worst-case estimate: low on purpose, so the estimate errs high. */
 const CHARS_PER_TOKEN = 3;
 
-export function startOfMonthUtc(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-}
-
 export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {}) {
   const { config, db, logger } = deps;
   const key = config.anthropicApiKey;
@@ -99,15 +96,7 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
       },
     });
   const limiter = new ConcurrencyLimiter(config.aiConcurrency);
-  // Worst-case cost of calls in flight in this process, so concurrent calls cannot overspend.
-  let reservedUsd = 0;
-  const reservedTokens = new Map<string, number>();
-
-  function costOf(u: TokenUsage): number {
-    // Cache reads bill at 0.1× and cache writes at 1.25× the input price (Anthropic pricing).
-    const input = u.inputTokens + u.cacheReadTokens * 0.1 + u.cacheCreationTokens * 1.25;
-    return (input * config.aiPriceInputPerMtok + u.outputTokens * config.aiPriceOutputPerMtok) / 1_000_000;
-  }
+  const budgets = createBudgetGuard(db, config);
 
   function status(): AiStatus {
     const circuit = breaker.state;
@@ -136,7 +125,7 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
       cacheReadTokens: 0,
       cacheCreationTokens: 0,
     };
-    const cost = costOf(usage);
+    const cost = budgets.costOf(usage);
     await repo.insertCall(db, {
       id: newId(),
       model: config.aiModel,
@@ -167,31 +156,6 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
       aiMetrics.latency.observe({ purpose: call.purpose }, fields.latencyMs / 1000);
   }
 
-  /** Refuses (and records) a call that could pass the month's budget or the upload's allowance. */
-  async function checkBudgets(call: ToolCall<TSchema>, estimateIn: number): Promise<number> {
-    const worstUsd =
-      (estimateIn * config.aiPriceInputPerMtok + call.maxTokens * config.aiPriceOutputPerMtok) / 1_000_000;
-    const spent = Number(await repo.spentSince(db, startOfMonthUtc()));
-    const remaining = config.aiMonthlyBudgetUsd - spent - reservedUsd;
-    if (worstUsd > remaining) {
-      await record(call, 'budget_exceeded', { error: 'monthly budget' });
-      throw aiErrors.budgetExceeded(
-        `The monthly AI budget (USD ${config.aiMonthlyBudgetUsd}) does not cover this request; ` +
-          `USD ${Math.max(0, remaining).toFixed(4)} remains.`,
-      );
-    }
-    if (call.uploadId) {
-      const used = (await repo.tokensForUpload(db, call.uploadId)) + (reservedTokens.get(call.uploadId) ?? 0);
-      if (used + estimateIn + call.maxTokens > config.aiUploadMaxTokens) {
-        await record(call, 'budget_exceeded', { error: 'upload token budget' });
-        throw aiErrors.budgetExceeded(
-          `This upload's AI allowance (${config.aiUploadMaxTokens} tokens) does not cover another request; ${used} used.`,
-        );
-      }
-    }
-    return worstUsd;
-  }
-
   async function call<S extends TSchema>(request: ToolCall<S>): Promise<ToolResult<Static<S>>> {
     const generic = request as unknown as ToolCall<TSchema>;
     if (!transport) throw aiErrors.disabled();
@@ -214,17 +178,23 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
     const estimateIn = Math.ceil(
       (request.system.length + content.length + JSON.stringify(request.tool).length) / CHARS_PER_TOKEN,
     );
-    let worstUsd: number;
+    let reserved;
     try {
-      worstUsd = await checkBudgets(generic, estimateIn);
+      reserved = await budgets.reserve({
+        estimateIn,
+        maxTokens: request.maxTokens,
+        uploadId: request.uploadId ?? null,
+      });
     } catch (err) {
       breaker.release();
       throw err;
     }
-    reservedUsd += worstUsd;
-    const uploadId = request.uploadId ?? null;
-    if (uploadId)
-      reservedTokens.set(uploadId, (reservedTokens.get(uploadId) ?? 0) + estimateIn + request.maxTokens);
+    if (!reserved.ok) {
+      breaker.release();
+      await record(generic, 'budget_exceeded', { error: `${reserved.scope} budget` });
+      throw aiErrors.budgetExceeded(reserved.message);
+    }
+    const { reservation } = reserved;
     try {
       // One retry for a malformed answer; transport failures have had their own retries.
       for (let round = 1; round <= 2; round++) {
@@ -286,24 +256,12 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
       }
       throw aiErrors.failed('The AI service gave a malformed answer twice.');
     } finally {
-      reservedUsd -= worstUsd;
-      if (uploadId) {
-        const left = (reservedTokens.get(uploadId) ?? 0) - estimateIn - request.maxTokens;
-        if (left > 0) reservedTokens.set(uploadId, left);
-        else reservedTokens.delete(uploadId);
-      }
+      budgets.release(reservation);
     }
   }
 
   /** Spent this month and what remains of the budget, in USD. */
-  async function budget(): Promise<{ monthly_usd: number; spent_usd: number; remaining_usd: number }> {
-    const spent = Number(await repo.spentSince(db, startOfMonthUtc()));
-    return {
-      monthly_usd: config.aiMonthlyBudgetUsd,
-      spent_usd: Math.round(spent * 1e6) / 1e6,
-      remaining_usd: Math.max(0, Math.round((config.aiMonthlyBudgetUsd - spent) * 1e6) / 1e6),
-    };
-  }
+  const budget = () => budgets.summary();
 
   return { call, status, budget, breaker };
 }

@@ -162,6 +162,39 @@ describe('AI gateway', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('keeps at most AI_CONCURRENCY requests in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    server.fallback(() => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => inFlight--, 80);
+      return { delayMs: 80, toolInput: { answer: 'ok' } };
+    });
+    const g = gateway({ aiConcurrency: 2 });
+    await Promise.all([1, 2, 3, 4, 5, 6].map((i) => g.call(request({ q: `parallel ${i}` }))));
+    expect(server.requests).toHaveLength(6);
+    expect(peak).toBe(2);
+  });
+
+  it("reserves an upload's allowance for calls in flight, so parallel batches cannot overspend it", async () => {
+    const uploadId = newId();
+    // Each call's worst case is its estimate + 100 max tokens; the allowance fits two, not five.
+    const g = gateway({ aiUploadMaxTokens: 360 });
+    server.fallback({
+      delayMs: 50,
+      toolInput: { answer: 'p' },
+      usage: { input_tokens: 1, output_tokens: 1 },
+    });
+    const settled = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map((i) => g.call(request({ q: `batch ${i}` }, { uploadId }))),
+    );
+    const refused = settled.filter((r) => r.status === 'rejected');
+    expect(settled.length - refused.length).toBe(2);
+    expect(refused.every((r) => (r.reason as { code?: string }).code === 'ai_budget_exceeded')).toBe(true);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('opens the breaker after repeated failures, refuses without calling, then half-opens and closes', async () => {
     let now = 1_000_000;
     const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 10_000, now: () => now });
