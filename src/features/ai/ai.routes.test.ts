@@ -295,6 +295,20 @@ describe('anomaly review', () => {
     }
   });
 
+  it('takes a POST without a body (all allowed columns)', async () => {
+    server.fallback({ toolInput: { findings: [] } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/uploads/${uploadId}/ai-review`,
+      headers: { authorization: `Bearer ${alice.accessToken}` },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({
+      status: 'completed',
+      columns_sent: ['order_id', 'sku', 'quantity', 'price', 'city'],
+    });
+  });
+
   it('refuses unknown columns and hides the upload from others', async () => {
     const bad = await call(t.app, 'POST', `/api/v1/uploads/${uploadId}/ai-review`, {
       token: alice.accessToken,
