@@ -150,3 +150,31 @@ export async function attemptDelivery(
   });
   return { delivery: updated, attempted: true };
 }
+
+/**
+ * The delivery job itself failed for good (not the receiver: e.g. the secret cannot be unsealed
+ * after a SECRET_KEY change, or the database was away through every retry). Mark the delivery
+ * failed and release the next one of its chain, so one broken delivery cannot stall the others.
+ */
+export async function abandonDelivery(
+  db: Db,
+  config: Pick<Config, 'webhookTimeoutMs'>,
+  deliveryId: string,
+  error: string,
+) {
+  await db.transaction().execute(async (trx) => {
+    const delivery = await repo.findDeliveryWithEndpoint(trx, deliveryId);
+    if (!delivery || delivery.status !== 'pending') return;
+    if (!(await repo.lockEndpoint(trx, delivery.endpoint_id))) return;
+    await repo.updateDelivery(trx, delivery.id, {
+      status: 'failed',
+      attempts: delivery.attempts,
+      responseStatus: delivery.response_status,
+      lastError: `the delivery could not be sent: ${error}`,
+      nextAttemptAt: null,
+      finished: true,
+    });
+    const next = await repo.firstPending(trx, delivery.endpoint_id, delivery.subject_id);
+    if (next) await enqueueDelivery(trx, config, next.id);
+  });
+}

@@ -248,6 +248,22 @@ describe('event delivery through the outbox and the job queue', () => {
     await waitForDelivery(alice.accessToken, endpoint.id, 'delivered');
   });
 
+  it('fails a delivery whose job cannot run (unreadable secret) instead of stalling its chain', async () => {
+    const r = await receiver();
+    const endpoint = await createEndpoint(alice.accessToken, r.url);
+    // As after a SECRET_KEY change: the sealed secret no longer opens.
+    await t.deps.db
+      .updateTable('webhook_endpoints')
+      .set({ secret_encrypted: Buffer.alloc(60, 7) })
+      .where('id', '=', endpoint.id)
+      .execute();
+    await updateSchema(alice.accessToken, 2);
+    const list = await waitForDelivery(alice.accessToken, endpoint.id, 'failed', 30_000);
+    expect(list).toHaveLength(2);
+    expect(list[0]?.last_error).toMatch(/^the delivery could not be sent: /);
+    expect(r.requests).toHaveLength(0);
+  });
+
   it('sends user.created to admin endpoints only', async () => {
     const r = await receiver();
     const admin = await registerUser(t.app);

@@ -34,6 +34,7 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
   app.post(
     '/api/v1/webhooks',
     {
+      config: { requires: 'add_webhook' },
       schema: {
         tags,
         security,
@@ -54,6 +55,7 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
   app.get(
     '/api/v1/webhooks',
     {
+      config: { requires: 'view_webhook' },
       schema: {
         tags,
         security,
@@ -68,6 +70,7 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
   app.get(
     '/api/v1/webhooks/:id',
     {
+      config: { requires: 'view_webhook' },
       schema: {
         tags,
         security,
@@ -82,6 +85,7 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
   app.delete(
     '/api/v1/webhooks/:id',
     {
+      config: { requires: 'delete_webhook' },
       schema: {
         tags,
         security,
@@ -99,6 +103,7 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
   app.get(
     '/api/v1/webhooks/:id/deliveries',
     {
+      config: { requires: 'view_webhook' },
       schema: {
         tags,
         security,
@@ -114,6 +119,7 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
   app.post(
     '/api/v1/webhooks/:id/test',
     {
+      config: { requires: 'change_webhook' },
       schema: {
         tags,
         security,
