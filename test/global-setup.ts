@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, stopEmbeddedPostgresAt } from '../src/db/embedded.js';
 import type { EmbeddedPostgres } from '../src/db/embedded.js';
+import { withStartLock } from '../src/db/embedded-process.js';
 
 /** Databases made by test/db.ts start with this, then the creating process id. */
 export const TEST_DATABASE_PREFIX = 'intake_test_';
@@ -108,12 +109,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     if (!embedded) return;
     await rm(path.join(leaseDir, String(process.pid)), { force: true });
-    if ((await otherLiveLeases()) > 0) {
-      // Otherwise our exit would take the server down under the other run.
-      server?.release();
-      logger.info('test PostgreSQL left running: another test run is using it');
-      return;
-    }
-    await stopEmbeddedPostgresAt(TEST_DATA_DIR, logger);
+    // Under the start lock: a run that arrives now either sees our decision made (the server is
+    // gone and it starts its own) or finished its start (and holds a lease we see here).
+    await withStartLock(path.resolve(TEST_DATA_DIR), async () => {
+      if ((await otherLiveLeases()) > 0) {
+        // Otherwise our exit would take the server down under the other run.
+        server?.release();
+        logger.info('test PostgreSQL left running: another test run is using it');
+        return;
+      }
+      await stopEmbeddedPostgresAt(TEST_DATA_DIR, logger);
+    });
   };
 }

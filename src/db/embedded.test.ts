@@ -164,4 +164,30 @@ describe('embedded PostgreSQL', () => {
       await new Promise((r) => blocker.close(r));
     }
   });
+
+  it('two starts at once on a fresh directory: one server, one owner', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'intake-embedded-race-'));
+    const racePort = await freePort();
+    try {
+      const both = await Promise.all([
+        startEmbeddedPostgres({ dataDir: fresh, port: racePort, logger }),
+        startEmbeddedPostgres({ dataDir: fresh, port: racePort, logger }),
+      ]);
+      expect(both.map((s) => s.owned).sort()).toEqual([false, true]);
+      expect(await query(both[1]!.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+      for (const s of both) await s.stop();
+      expect(existsSync(path.join(fresh, 'postgres', 'postmaster.pid'))).toBe(false);
+    } finally {
+      await stopEmbeddedPostgresAt(fresh, logger);
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over a start lock left by a dead process', async () => {
+    await writeFile(path.join(dataDir, 'postgres-start.lock'), '4194303');
+    const server = await start();
+    expect(server.owned).toBe(true);
+    expect(existsSync(path.join(dataDir, 'postgres-start.lock'))).toBe(false);
+    await server.stop();
+  });
 });

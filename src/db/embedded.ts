@@ -7,11 +7,18 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import {
+  isAlive,
+  readLivePostmaster,
+  settlePostmaster,
+  waitUntil,
+  withStartLock,
+} from './embedded-process.js';
 import type { Logger } from 'pino';
 
 export interface EmbeddedPostgresOptions {
@@ -71,32 +78,6 @@ function loadLibrary(): Promise<EmbeddedPostgresClass> {
   return libraryPromise;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The postmaster recorded in postmaster.pid, if that process is alive and really a postgres (pids get reused). */
-function readLivePostmaster(pgDir: string): { pid: number; port: number } | null {
-  const pidFile = path.join(pgDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return null;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes('postgres')) return null;
-  } catch {
-    // No /proc (macOS): trust the liveness check.
-  }
-  return { pid, port };
-}
-
 async function readOrCreatePassword(file: string, initialised: boolean): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
@@ -118,15 +99,6 @@ async function readOrCreatePassword(file: string, initialised: boolean): Promise
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
     throw err;
   }
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
@@ -165,8 +137,6 @@ export async function stopEmbeddedPostgresAt(dataDir: string, logger: Logger): P
 
 /** Starts (or reuses) the embedded PostgreSQL and returns its URL. Refuses nothing about root: it runs the server as the `postgres` user. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const { logger } = options;
-  const database = options.database ?? 'intake';
   const dataDir = path.resolve(options.dataDir);
   const pgDir = path.join(dataDir, 'postgres');
   const isRoot = userInfo().uid === 0;
@@ -177,7 +147,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const mode = (await stat(dataDir)).mode;
     if ((mode & 0o001) === 0) await chmod(dataDir, (mode & 0o777) | 0o711);
   }
+  return withStartLock(dataDir, () => startLocked(options, dataDir, pgDir, isRoot));
+}
 
+async function startLocked(
+  options: EmbeddedPostgresOptions,
+  dataDir: string,
+  pgDir: string,
+  isRoot: boolean,
+): Promise<EmbeddedPostgres> {
+  const { logger } = options;
+  const database = options.database ?? 'intake';
   const initialised = existsSync(path.join(pgDir, 'PG_VERSION'));
   const password = await readOrCreatePassword(path.join(dataDir, 'postgres-password'), initialised);
   const urlFor = (port: number, db: string) =>
@@ -192,8 +172,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url: urlFor(live.port, database), owned: false, stop: async () => {}, release: () => {} };
   };
 
-  const running = readLivePostmaster(pgDir);
-  if (running) return reuse(running);
+  const found = await settlePostmaster(pgDir);
+  if (found.state === 'live') return reuse(found);
 
   const EmbeddedPostgresLib = await loadLibrary();
   const recent: string[] = [];
@@ -238,9 +218,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await rm(pgDir, { recursive: true, force: true });
       throw new Error(`initdb failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-  } else if (existsSync(path.join(pgDir, 'postmaster.pid'))) {
-    // Left by a crash (or a kill -9). Its pid is dead or belongs to another program now, and
-    // PostgreSQL would refuse to start on a recycled pid, so it goes.
+  } else if (found.state === 'stale' || found.state === 'unreadable') {
+    // Left by a crash (or a kill -9): its pid is dead or belongs to another program now, and
+    // PostgreSQL would refuse to start on a recycled pid. Only decided under the start lock, so
+    // it is never the file of a server another process is starting right now.
     logger.warn({ dataDir: pgDir }, 'removing a stale postmaster.pid left by an unclean shutdown');
     await rm(path.join(pgDir, 'postmaster.pid'), { force: true });
   }
@@ -279,7 +260,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       process.removeListener('exit', onExit);
-      const gone = () => !isAlive(pid) || !existsSync(path.join(pgDir, 'postmaster.pid'));
+      const gone = () => !isAlive(pid);
       if (gone()) return;
       // The library waits for the child's exit event, which never comes if the server already
       // died (e.g. Ctrl-C reached the whole process group), so we also watch the pid ourselves.
