@@ -115,6 +115,12 @@ export interface Config {
   readonly webhookRetryScheduleSeconds: readonly number[];
   /** WEBHOOK_ALLOW_PRIVATE: on | off — allow webhook URLs that resolve to private, loopback or link-local addresses. Default off in production, on elsewhere. */
   readonly webhookAllowPrivate: boolean;
+  /** BASIC_AUTH: on | off — accept HTTP Basic (email:password); only with INTAKE_ENV=development, refused in production. Default off. */
+  readonly basicAuth: boolean;
+  /** AUDIT_RETENTION_DAYS: audit events older than this are deleted by the cleanup; 0 keeps them forever. Default 365. */
+  readonly auditRetentionDays: number;
+  /** API_TOKEN_TOUCH_INTERVAL: seconds between batched writes of API tokens' last_used_at. Default 60. */
+  readonly apiTokenTouchIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -259,6 +265,12 @@ export function loadConfig(env: Env): Config {
     );
   }
 
+  const basicAuth = r.bool('BASIC_AUTH', false);
+  // Basic sends the password on every request: a development convenience only.
+  if (basicAuth && intakeEnv !== 'development') {
+    r.problems.push(`BASIC_AUTH must be off unless INTAKE_ENV=development (it is ${intakeEnv}).`);
+  }
+
   const clockSkew = r.int('JWT_CLOCK_SKEW', 60, 0, 60);
   const logLevel = r.oneOf('LOG_LEVEL', LOG_LEVELS, intakeEnv === 'test' ? 'warn' : 'info');
 
@@ -329,6 +341,9 @@ export function loadConfig(env: Env): Config {
       [5, 300, 1800, 7200, 18_000, 36_000, 36_000],
     ),
     webhookAllowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', !production),
+    basicAuth,
+    auditRetentionDays: r.int('AUDIT_RETENTION_DAYS', 365, 0, 36_500),
+    apiTokenTouchIntervalSeconds: r.int('API_TOKEN_TOUCH_INTERVAL', 60, 1, 3600),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

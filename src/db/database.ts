@@ -11,10 +11,20 @@ import type { SchemasTables } from './tables/schemas.js';
 import type { EventsTables } from './tables/events.js';
 import type { WebhooksTables } from './tables/webhooks.js';
 import type { AiTables } from './tables/ai.js';
+import type { AccessTables } from './tables/access.js';
+import type { AuditTables } from './tables/audit.js';
 
 // Later features extend this with their own table interfaces.
 export interface Database
-  extends IdentityTables, UploadsTables, SchemasTables, EventsTables, WebhooksTables, AiTables {}
+  extends
+    IdentityTables,
+    UploadsTables,
+    SchemasTables,
+    EventsTables,
+    WebhooksTables,
+    AccessTables,
+    AuditTables,
+    AiTables {}
 
 export type Db = Kysely<Database>;
 

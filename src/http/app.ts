@@ -6,7 +6,9 @@
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { Deps } from '../deps.js';
-import { identityPlugin } from '../features/identity/index.js';
+import { createIdentityService, identityPlugin } from '../features/identity/index.js';
+import { accessPlugin, accessRoutes, createAccess } from '../features/access/index.js';
+import { adminRoutes } from '../features/admin/index.js';
 import { uploadsPlugin } from '../features/uploads/index.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './plugins/health.routes.js';
@@ -62,17 +64,29 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   app.setNotFoundHandler(handleNotFound);
   app.setErrorHandler(handleError);
 
+  // Access first: its onRoute hook must see every route (to check its `requires` declaration).
+  const identity = createIdentityService(deps);
+  const access = createAccess(deps, identity);
+  await app.register(accessPlugin, { deps, access, identity });
   await app.register(securityPlugin, { config });
   await app.register(openapiPlugin, { config });
   await app.register(metricsPlugin);
-  await app.register(identityPlugin, { deps });
+  await app.register(identityPlugin, { deps, service: identity, authenticators: access.authenticators });
   await app.register(rateLimitPlugin, { deps });
   await app.register(healthRoutes, { deps });
+  await app.register(accessRoutes, { access, identity });
+  await app.register(adminRoutes, { deps, access, identity });
   await app.register(uploadsPlugin, { deps });
   await app.register(schemasRoutes, { deps });
   await app.register(webhooksRoutes, { deps });
   await app.register(aiPlugin, { deps });
-  if (options.register) await options.register(app);
+  if (options.register) {
+    // Test-only routes are public unless they declare otherwise (access checks every other route).
+    app.addHook('onRoute', (route) => {
+      route.config = { requires: 'public', ...route.config };
+    });
+    await options.register(app);
+  }
   await app.ready();
   return app;
 }

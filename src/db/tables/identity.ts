@@ -5,6 +5,8 @@
 import type { ColumnType } from 'kysely';
 
 export type UserRole = 'admin' | 'manager' | 'user' | 'guest';
+/** `service`: a service account (no password, API tokens only; column added by migration 0040). */
+export type UserKind = 'user' | 'service';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -30,6 +32,7 @@ export interface UsersTable {
   updated_at: GeneratedTimestamp;
   /** Tokens issued before this instant (whole seconds) are no longer accepted. Null: none revoked. */
   tokens_valid_after: NullableTimestamp;
+  kind: ColumnType<UserKind, UserKind | undefined, UserKind>;
 }
 
 export interface SigningKeysTable {

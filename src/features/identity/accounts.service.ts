@@ -10,6 +10,7 @@ import { errors } from '../../lib/app-error.js';
 import type { PasswordHasher } from '../../lib/password-hasher.js';
 import { validatePassword } from '../../lib/password-validator.js';
 import { recordEvent } from '../events/index.js';
+import { ANONYMOUS_ACTOR, recordAudit, type AuditActor } from '../audit/index.js';
 import { identityErrors } from './identity.errors.js';
 import type { AuthContext, PublicUser, RequestMeta, TokenPair, UserRole } from './identity.types.js';
 import type { EmailRateLimiter } from './rate-limit.service.js';
@@ -31,11 +32,17 @@ export interface NewAccount {
   role?: UserRole;
 }
 
+/** Who created a user, for the audit log (default: the new user itself, e.g. registration). */
+export interface CreatedBy {
+  actor?: AuditActor;
+  meta?: RequestMeta;
+}
+
 export interface Accounts {
   register(input: NewAccount, meta: RequestMeta): Promise<{ user: PublicUser } & TokenPair>;
   login(email: string, password: string, meta: RequestMeta): Promise<{ user: PublicUser } & TokenPair>;
   /** Creates a user without a session (the CLI's createadmin). 409 when the email is taken. */
-  createUser(input: NewAccount): Promise<PublicUser>;
+  createUser(input: NewAccount, audit?: CreatedBy): Promise<PublicUser>;
   /** Changes the password; every other session and every earlier access token stop working. */
   changePassword(
     auth: AuthContext,
@@ -81,7 +88,7 @@ export function createAccounts(
     if (problems.length > 0) throw identityErrors.weakPassword(problems);
   }
 
-  async function createUser(input: NewAccount): Promise<usersRepo.UserRow> {
+  async function createUser(input: NewAccount, by: CreatedBy = {}): Promise<usersRepo.UserRow> {
     const email = normalizeEmail(input.email);
     checkPassword(input.password, { ...input, email });
     const passwordHash = await hasher.hash(input.password);
@@ -102,6 +109,13 @@ export function createAccounts(
           subjectId: inserted.id,
           data: { user_id: inserted.id, email: inserted.email, role: inserted.role },
         });
+        await recordAudit(trx, {
+          action: 'user.created',
+          actor: by.actor ?? { userId: inserted.id, kind: 'user' },
+          target: { type: 'user', id: inserted.id },
+          meta: by.meta ?? null,
+          details: { email: inserted.email, role: inserted.role, kind: 'user' },
+        });
       }
       return inserted;
     });
@@ -110,32 +124,51 @@ export function createAccounts(
   }
 
   return {
-    async register(input, _meta) {
+    async register(input, meta) {
       await rateLimiter.hit(`email:${input.email.trim()}`);
-      const row = await createUser({ ...input, role: 'user' });
+      const row = await createUser({ ...input, role: 'user' }, { meta });
       const tokens = await sessions.start({ id: row.id, role: row.role });
       return { user: toPublicUser(row), ...tokens };
     },
 
-    async login(email, password, _meta) {
+    async login(email, password, meta) {
       await rateLimiter.hit(`email:${email.trim()}`);
       const row = await usersRepo.findUserByEmail(deps.db, email.trim());
+      // Every failure writes the same audit row shape, so the log costs the same on each path.
+      const failed = async (userId: string | null, reason: string): Promise<never> => {
+        await recordAudit(deps.db, {
+          action: 'auth.login_failed',
+          actor: ANONYMOUS_ACTOR,
+          target: { type: 'user', id: userId },
+          meta,
+          details: { email: email.trim().slice(0, 254), reason },
+        });
+        throw errors.invalidCredentials();
+      };
       if (!row || row.password_hash === null) {
         await hasher.verify(await makeDummyHash(), password);
-        throw errors.invalidCredentials();
+        return failed(row?.id ?? null, row ? 'no_password' : 'unknown_email');
       }
       const ok = await hasher.verify(row.password_hash, password);
       // Checked after the hash so an inactive account costs the same time as a wrong password.
-      if (!ok || !row.is_active) throw errors.invalidCredentials();
+      if (!ok || !row.is_active) return failed(row.id, ok ? 'inactive' : 'wrong_password');
       const rehash = hasher.needsRehash(row.password_hash) ? await hasher.hash(password) : null;
-      await usersRepo.touchLastLogin(deps.db, row.id, rehash);
+      await deps.db.transaction().execute(async (trx) => {
+        await usersRepo.touchLastLogin(trx, row.id, rehash);
+        await recordAudit(trx, {
+          action: 'auth.login',
+          actor: { userId: row.id, kind: 'user' },
+          target: { type: 'user', id: row.id },
+          meta,
+        });
+      });
       await revocation.invalidateUser(row.id);
       const tokens = await sessions.start({ id: row.id, role: row.role });
       return { user: toPublicUser({ ...row, last_login_at: new Date() }), ...tokens };
     },
 
-    async createUser(input) {
-      return toPublicUser(await createUser(input));
+    async createUser(input, by) {
+      return toPublicUser(await createUser(input, by));
     },
 
     async changePassword(auth, currentPassword, newPassword, meta) {

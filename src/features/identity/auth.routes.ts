@@ -15,7 +15,7 @@ import {
 } from './identity.schemas.js';
 
 export function requestMeta(request: FastifyRequest): RequestMeta {
-  return { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null };
+  return { ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null, requestId: request.id };
 }
 
 export const authRoutes: FastifyPluginAsync<{ service: IdentityService }> = async (instance, { service }) => {
@@ -25,6 +25,7 @@ export const authRoutes: FastifyPluginAsync<{ service: IdentityService }> = asyn
   app.post(
     '/api/v1/auth/register',
     {
+      config: { requires: 'public' },
       schema: {
         tags,
         summary: 'Create an account and log in',
@@ -41,6 +42,7 @@ export const authRoutes: FastifyPluginAsync<{ service: IdentityService }> = asyn
   app.post(
     '/api/v1/auth/login',
     {
+      config: { requires: 'public' },
       schema: {
         tags,
         summary: 'Log in with email and password',
@@ -55,6 +57,7 @@ export const authRoutes: FastifyPluginAsync<{ service: IdentityService }> = asyn
   app.post(
     '/api/v1/auth/refresh',
     {
+      config: { requires: 'public' },
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new token pair (the old one is used up)',
@@ -68,6 +71,7 @@ export const authRoutes: FastifyPluginAsync<{ service: IdentityService }> = asyn
   app.post(
     '/api/v1/auth/logout',
     {
+      config: { requires: 'authenticated' },
       schema: {
         tags,
         summary: 'End this session: the access token and its refresh family stop working at once',
@@ -84,7 +88,7 @@ export const authRoutes: FastifyPluginAsync<{ service: IdentityService }> = asyn
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      await service.sessions.logout(auth, request.body?.refresh_token ?? null);
+      await service.sessions.logout(auth, request.body?.refresh_token ?? null, requestMeta(request));
       return reply.code(204).send(null);
     },
   );

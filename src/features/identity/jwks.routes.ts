@@ -12,6 +12,7 @@ export const jwksRoutes: FastifyPluginAsync<{ service: IdentityService }> = asyn
   app.get(
     '/.well-known/jwks.json',
     {
+      config: { requires: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'Public keys that verify our access tokens (current and still-valid previous)',

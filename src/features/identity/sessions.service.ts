@@ -14,6 +14,7 @@ import type { TokenRevocation } from './token-revocation.service.js';
 import type { EmailRateLimiter } from './rate-limit.service.js';
 import * as refreshRepo from './refresh-tokens.repository.js';
 import * as eventsRepo from './security-events.repository.js';
+import { actorOf, recordAudit } from '../audit/index.js';
 
 type Executor = Deps['db'];
 
@@ -23,7 +24,7 @@ export interface Sessions {
   /** Exchanges a refresh token for a new pair. */
   refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair>;
   /** Ends the caller's session: denylists its access token and revokes its refresh family(ies). */
-  logout(auth: AuthContext, refreshToken: string | null): Promise<void>;
+  logout(auth: AuthContext, refreshToken: string | null, meta?: RequestMeta): Promise<void>;
   /** Revokes every family of a user, except `keepFamilyId`. */
   revokeAll(db: Executor, userId: string, keepFamilyId: string | null): Promise<void>;
 }
@@ -135,7 +136,17 @@ export function createSessions(
         return pair(found.user_id, role, found.family_id, child.token);
       }
       // Reuse of a token rotated long ago: someone else may hold the family. End it.
-      const revoked = await refreshRepo.revokeFamily(deps.db, found.family_id);
+      const revoked = await deps.db.transaction().execute(async (trx) => {
+        const count = await refreshRepo.revokeFamily(trx, found.family_id);
+        await recordAudit(trx, {
+          action: 'auth.refresh_reuse_detected',
+          actor: { userId: found.user_id, kind: 'user' },
+          target: { type: 'session', id: found.family_id },
+          meta,
+          details: { token_id: found.id, revoked_tokens: count },
+        });
+        return count;
+      });
       await eventsRepo.insertSecurityEvent(deps.db, {
         userId: found.user_id,
         kind: 'refresh_reuse_detected',
@@ -154,9 +165,17 @@ export function createSessions(
       throw identityErrors.invalidRefreshToken();
     },
 
-    async logout(auth, refreshToken) {
+    async logout(auth, refreshToken, meta) {
       await revocation.denyToken(auth.tokenId, auth.expiresAt);
-      if (auth.sessionId) await refreshRepo.revokeFamily(deps.db, auth.sessionId, auth.userId);
+      await deps.db.transaction().execute(async (trx) => {
+        if (auth.sessionId) await refreshRepo.revokeFamily(trx, auth.sessionId, auth.userId);
+        await recordAudit(trx, {
+          action: 'auth.logout',
+          actor: actorOf(auth),
+          target: { type: 'session', id: auth.sessionId },
+          meta: meta ?? null,
+        });
+      });
       if (refreshToken) {
         const found = await refreshRepo.findRefreshToken(deps.db, hashRefreshToken(refreshToken), 0);
         if (found && found.user_id === auth.userId && found.family_id !== auth.sessionId) {

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requireAuth, requireRole } from './authenticate.plugin.js';
+import { requireAuth } from './authenticate.plugin.js';
 import { requestMeta } from './auth.routes.js';
 import type { IdentityService } from './identity.service.js';
 import {
@@ -27,7 +27,10 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
 
   app.get(
     '/api/v1/users/me',
-    { schema: { tags, security, summary: 'Your profile', response: { 200: User } } },
+    {
+      config: { requires: 'authenticated' },
+      schema: { tags, security, summary: 'Your profile', response: { 200: User } },
+    },
     async (request) => {
       const auth = requireAuth(request);
       return service.users.get(auth, auth.userId);
@@ -36,7 +39,10 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
 
   app.patch(
     '/api/v1/users/me',
-    { schema: { tags, security, summary: 'Change your names', body: PatchMeBody, response: { 200: User } } },
+    {
+      config: { requires: 'authenticated' },
+      schema: { tags, security, summary: 'Change your names', body: PatchMeBody, response: { 200: User } },
+    },
     async (request) => {
       const auth = requireAuth(request);
       return service.users.update(auth, auth.userId, request.body);
@@ -46,6 +52,7 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
   app.post(
     '/api/v1/users/me/password',
     {
+      config: { requires: 'authenticated' },
       schema: {
         tags,
         security,
@@ -65,6 +72,7 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
   app.get(
     '/api/v1/users',
     {
+      config: { requires: 'view_user' },
       schema: {
         tags,
         security,
@@ -73,12 +81,13 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
         response: { 200: UserListSchema },
       },
     },
-    async (request) => service.users.list(requireRole(request, 'admin'), request.query),
+    async (request) => service.users.list(requireAuth(request), request.query),
   );
 
   app.get(
     '/api/v1/users/:id',
     {
+      config: { requires: 'authenticated' },
       schema: {
         tags,
         security,
@@ -93,6 +102,7 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
   app.patch(
     '/api/v1/users/:id',
     {
+      config: { requires: 'authenticated' },
       schema: {
         tags,
         security,
@@ -102,12 +112,14 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
         response: { 200: User },
       },
     },
-    async (request) => service.users.update(requireAuth(request), request.params.id, request.body),
+    async (request) =>
+      service.users.update(requireAuth(request), request.params.id, request.body, requestMeta(request)),
   );
 
   app.delete(
     '/api/v1/users/:id',
     {
+      config: { requires: 'delete_user' },
       schema: {
         tags,
         security,
@@ -117,7 +129,7 @@ export const usersRoutes: FastifyPluginAsync<{ service: IdentityService }> = asy
       },
     },
     async (request, reply) => {
-      await service.users.remove(requireAuth(request), request.params.id);
+      await service.users.remove(requireAuth(request), request.params.id, requestMeta(request));
       return reply.code(204).send(null);
     },
   );

@@ -7,6 +7,8 @@ import type { Sessions } from './sessions.service.js';
 import type { TokenRevocation } from './token-revocation.service.js';
 import * as usersRepo from './users.repository.js';
 import * as eventsRepo from './security-events.repository.js';
+import { actorOf, recordAudit } from '../audit/index.js';
+import type { RequestMeta } from './identity.types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -48,9 +50,9 @@ export interface Users {
     query: UserListQuery,
   ): Promise<{ results: PublicUser[]; next_cursor: string | null }>;
   /** Admins change names, role and activity; the owner only its names (403 for role/is_active). */
-  update(actor: AuthContext, id: string, patch: UserPatch): Promise<PublicUser>;
+  update(actor: AuthContext, id: string, patch: UserPatch, meta?: RequestMeta): Promise<PublicUser>;
   /** Admin only; an admin cannot delete itself (409). */
-  remove(actor: AuthContext, id: string): Promise<void>;
+  remove(actor: AuthContext, id: string, meta?: RequestMeta): Promise<void>;
 }
 
 function encodeCursor(id: string): string {
@@ -72,6 +74,15 @@ function checkAccess(actor: AuthContext, id: string): void {
   if (!UUID.test(id)) throw identityErrors.userNotFound();
 }
 
+/** Holders of `view_user` (managers, admins; set by the access feature) may view anyone. */
+function checkViewAccess(actor: AuthContext, id: string): void {
+  if (actor.permissions?.has('view_user')) {
+    if (!UUID.test(id)) throw identityErrors.userNotFound();
+    return;
+  }
+  checkAccess(actor, id);
+}
+
 export function createUsers(
   deps: Pick<Deps, 'db' | 'dbRead'>,
   revocation: TokenRevocation,
@@ -79,7 +90,7 @@ export function createUsers(
 ): Users {
   return {
     async get(actor, id) {
-      checkAccess(actor, id);
+      checkViewAccess(actor, id);
       // One's own profile comes from the auth cache (kept fresh by invalidations): no query.
       const row =
         id === actor.userId
@@ -90,7 +101,7 @@ export function createUsers(
     },
 
     async list(actor, query) {
-      if (actor.role !== 'admin') throw errors.forbidden();
+      if (actor.role !== 'admin' && !actor.permissions?.has('view_user')) throw errors.forbidden();
       const limit = query.limit ?? 20;
       const rows = await usersRepo.listUsers(deps.dbRead, {
         limit,
@@ -107,7 +118,7 @@ export function createUsers(
       };
     },
 
-    async update(actor, id, patch) {
+    async update(actor, id, patch, meta) {
       checkAccess(actor, id);
       const isAdmin = actor.role === 'admin';
       const changesAccess = patch.role !== undefined || patch.is_active !== undefined;
@@ -124,7 +135,18 @@ export function createUsers(
         if (!before) throw identityErrors.userNotFound();
         const updated = await usersRepo.updateUser(trx, id, patch);
         if (!updated) throw identityErrors.userNotFound();
+        const audit = { actor: actorOf(actor), target: { type: 'user', id }, meta: meta ?? null };
+        if (patch.role !== undefined && patch.role !== before.role) {
+          await recordAudit(trx, {
+            ...audit,
+            action: 'user.role_changed',
+            details: { from: before.role, to: updated.role },
+          });
+        }
+        if (!before.is_active && updated.is_active)
+          await recordAudit(trx, { ...audit, action: 'user.reactivated' });
         if (before.is_active && updated.is_active === false) {
+          await recordAudit(trx, { ...audit, action: 'user.deactivated' });
           // Deactivation ends every session at once.
           await usersRepo.bumpTokensValidAfter(trx, id);
           await sessions.revokeAll(trx, id, null);
@@ -141,11 +163,22 @@ export function createUsers(
       return toPublicUser(row);
     },
 
-    async remove(actor, id) {
+    async remove(actor, id, meta) {
       if (actor.role !== 'admin') throw errors.forbidden();
       checkAccess(actor, id);
       if (actor.userId === id) throw identityErrors.cannotChangeOwnAccess();
-      const deleted = await usersRepo.deleteUser(deps.db, id);
+      const deleted = await deps.db.transaction().execute(async (trx) => {
+        const gone = await usersRepo.deleteUser(trx, id);
+        if (gone) {
+          await recordAudit(trx, {
+            action: 'user.deleted',
+            actor: actorOf(actor),
+            target: { type: 'user', id },
+            meta: meta ?? null,
+          });
+        }
+        return gone;
+      });
       if (!deleted) throw identityErrors.userNotFound();
       await eventsRepo.insertSecurityEvent(deps.db, {
         userId: null,

@@ -98,6 +98,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.post(
     '/api/v1/schemas',
     {
+      config: { requires: 'add_schema' },
       schema: {
         tags,
         security,
@@ -115,6 +116,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.get(
     '/api/v1/schemas',
     {
+      config: { requires: 'view_schema' },
       schema: {
         tags,
         security,
@@ -129,6 +131,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.post(
     '/api/v1/schemas/infer',
     {
+      config: { requires: 'add_schema' },
       schema: {
         tags,
         security,
@@ -158,6 +161,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.get(
     '/api/v1/schemas/:id',
     {
+      config: { requires: 'view_schema' },
       schema: {
         tags,
         security,
@@ -173,6 +177,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.put(
     '/api/v1/schemas/:id',
     {
+      config: { requires: 'change_schema' },
       schema: {
         tags,
         security,
@@ -188,6 +193,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.delete(
     '/api/v1/schemas/:id',
     {
+      config: { requires: 'delete_schema' },
       schema: {
         tags,
         security,
@@ -205,6 +211,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.get(
     '/api/v1/schemas/:id/versions',
     {
+      config: { requires: 'view_schema' },
       schema: {
         tags,
         security,
@@ -220,6 +227,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
   app.get(
     '/api/v1/schemas/:id/template.xlsx',
     {
+      config: { requires: 'view_schema' },
       schema: {
         tags,
         security,

@@ -66,6 +66,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.post(
     '/api/v1/uploads',
     {
+      config: { requires: 'add_upload' },
       schema: {
         tags,
         security,
@@ -141,6 +142,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -155,6 +157,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -169,6 +172,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id/events',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -188,6 +192,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id/errors',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -206,6 +211,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id/file',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -226,6 +232,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id/annotated.xlsx',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -251,6 +258,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id/errors.csv',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -273,6 +281,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.get(
     '/api/v1/uploads/:id/rows',
     {
+      config: { requires: 'view_upload' },
       schema: {
         tags,
         security,
@@ -296,6 +305,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.post(
     '/api/v1/uploads/:id/revalidate',
     {
+      config: { requires: 'change_upload' },
       schema: {
         tags,
         security,
@@ -314,6 +324,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   app.delete(
     '/api/v1/uploads/:id',
     {
+      config: { requires: 'delete_upload' },
       schema: {
         tags,
         security,

@@ -54,6 +54,7 @@ export const healthRoutes: FastifyPluginAsync<{ deps: Deps }> = async (instance,
   app.get(
     '/health',
     {
+      config: { requires: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Liveness: the process is up',
@@ -66,6 +67,7 @@ export const healthRoutes: FastifyPluginAsync<{ deps: Deps }> = async (instance,
   app.get(
     '/ready',
     {
+      config: { requires: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database (and Redis when configured) answer',

@@ -44,8 +44,10 @@ const openapiPlugin: FastifyPluginAsync<{ config: Config }> = async (app, { conf
     },
   });
 
-  app.get(OPENAPI_PATH, { schema: { hide: true }, config: { rateLimitExempt: true } }, async () =>
-    app.swagger(),
+  app.get(
+    OPENAPI_PATH,
+    { schema: { hide: true }, config: { requires: 'public', rateLimitExempt: true } },
+    async () => app.swagger(),
   );
 
   if (config.apiDocs) {

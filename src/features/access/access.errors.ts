@@ -1,0 +1,32 @@
+/** Stable error codes of the access feature. */
+import { AppError, errors } from '../../lib/app-error.js';
+
+export const accessErrors = {
+  invalidApiToken: (reason: string) =>
+    new AppError(401, 'not_authenticated', `The API token is not valid: ${reason}.`),
+  apiTokenExpired: () => new AppError(401, 'token_expired', 'The API token has expired.'),
+  permissionRequired: (permission: string) =>
+    new AppError(403, 'forbidden', `This needs the "${permission}" permission.`),
+  serviceCannotDelete: () =>
+    new AppError(403, 'forbidden', 'Service accounts may never perform DELETE requests.'),
+  unknownPermissions: (field: string, names: readonly string[]) =>
+    errors.validation(`Unknown permission codename(s): ${names.join(', ')}.`, [
+      { field, code: 'unknown_permission', message: `Unknown: ${names.join(', ')}.` },
+    ]),
+  scopesNotHeld: (names: readonly string[]) =>
+    errors.validation(`A token cannot hold permissions its owner lacks: ${names.join(', ')}.`, [
+      { field: 'scopes', code: 'scope_not_held', message: `Not held: ${names.join(', ')}.` },
+    ]),
+  expiryInPast: () =>
+    errors.validation('expires_at must be in the future.', [
+      { field: 'expires_at', code: 'in_past', message: 'Must be in the future.' },
+    ]),
+  tokenNotFound: () => errors.notFound('API token'),
+  roleNotFound: (name: string) => errors.notFound(`Role "${name}"`),
+  adminRoleLocked: () =>
+    new AppError(
+      409,
+      'conflict',
+      'The admin role keeps every permission, so the API cannot lock itself out.',
+    ),
+} as const;

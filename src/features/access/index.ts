@@ -1,0 +1,14 @@
+/** Access control: permissions, roles, grants, API tokens, route requirements. Reach it only here. */
+export { createAccess, type AccessService, type PublicRole, type RoleChange } from './access.service.js';
+export { accessRoutes, auditMeta } from './access.routes.js';
+export { accessPlugin, type AccessPluginOptions } from './access.plugin.js';
+export { routeRequirementsPlugin, routeTableOf, type RouteEntry } from './route-requirements.plugin.js';
+export {
+  ALL_PERMISSIONS,
+  ALL_OBJECTS_ROLES,
+  isPermission,
+  type Permission,
+  type RouteRequirement,
+} from './permissions.js';
+export { TOKEN_PREFIX, type PublicApiToken, type NewApiToken } from './api-tokens.service.js';
+export { ApiTokenSchema, CreatedApiTokenSchema, NewTokenBody } from './access.schemas.js';
