@@ -70,9 +70,11 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<Response> {
+  const output: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output.join('')}`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return res;
