@@ -1,0 +1,65 @@
+/**
+ * Sending jobs. `enqueueJob` inserts on the caller's executor (the pool or an open transaction), so
+ * a job exists only if that transaction commits, and notifies idle workers in the same transaction.
+ */
+import type { Transaction } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { Database, Db } from '../db/database.js';
+import { JOB_NAMES, type JobName } from './job-names.js';
+import type { EnqueueOptions } from './job-types.js';
+import { bridgeToKysely } from './sql-bridge.js';
+
+/** pg-boss's own tables live in this schema. */
+export const PGBOSS_SCHEMA = 'pgboss';
+
+/**
+ * NOTIFY channel: `enqueueJob` notifies it in the caller's transaction, so PostgreSQL delivers the
+ * notice only on commit, and idle workers fetch at once instead of at their next poll.
+ */
+export const JOB_NOTIFY_CHANNEL = 'intake_jobs';
+
+const unboundDb: PgBoss.Db = {
+  executeSql: () => Promise.reject(new Error('enqueueJob runs only on the executor it is given')),
+};
+
+// Only builds the insert for `send`; every statement runs on the executor passed with it.
+const sender = new PgBoss({
+  db: unboundDb,
+  schema: PGBOSS_SCHEMA,
+  supervise: false,
+  schedule: false,
+  migrate: false,
+});
+// send() emits nothing, but an EventEmitter without an 'error' listener would crash the process.
+sender.on('error', () => {});
+
+/**
+ * Inserts a job on `executor` (the pool or the caller's transaction), so it exists only if that
+ * transaction commits. Needs the queue tables installed (any JobQueue's `startSendOnly`/`start`).
+ * `JobQueue.enqueue` is this function; features without a queue at hand (the outbox) call it directly.
+ */
+export async function enqueueJob<T extends object>(
+  executor: Db | Transaction<Database>,
+  name: JobName,
+  data: T,
+  options: EnqueueOptions = {},
+): Promise<string> {
+  if (!JOB_NAMES.includes(name)) throw new Error(`Unknown job name "${name}"`);
+  const send: PgBoss.SendOptions = { db: bridgeToKysely(executor) };
+  if (options.singletonKey !== undefined) send.singletonKey = options.singletonKey;
+  if (options.startAfterSeconds !== undefined && options.startAfterSeconds > 0) {
+    send.startAfter = Math.ceil(options.startAfterSeconds);
+  }
+  if (options.retryLimit !== undefined) send.retryLimit = options.retryLimit;
+  if (options.expireInSeconds !== undefined) send.expireInSeconds = options.expireInSeconds;
+  const id = await sender.send(name, data, send);
+  if (id !== null) {
+    await bridgeToKysely(executor).executeSql('select pg_notify($1, $2)', [JOB_NOTIFY_CHANNEL, name]);
+  }
+  // pg-boss inserts nothing (and returns null) when the queue is missing or a singleton is taken.
+  if (id === null) {
+    if (options.singletonKey !== undefined) return '';
+    throw new Error(`Job "${name}" was not queued: is the queue installed (startSendOnly)?`);
+  }
+  return id;
+}
