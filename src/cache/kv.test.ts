@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKv } from './kv.js';
 import type { KeyValueStore } from './kv.js';
 import { testRedisUrl } from '../../test/redis.js';
@@ -160,3 +160,36 @@ describe.skipIf(redisUrl === null)(
     }, 20_000);
   },
 );
+
+describe('in-process store limits', () => {
+  it('drops the oldest-written entries past maxEntries', async () => {
+    const kv = createKv({ redisUrl: null, prefix: uniquePrefix(), maxEntries: 3 });
+    open.push(kv);
+    await kv.set('a', '1');
+    await kv.set('b', '2');
+    await kv.set('c', '3');
+    await kv.set('a', '1 again'); // rewriting makes it the newest
+    await kv.hit('d', 60);
+    expect(await kv.get('b')).toBeNull();
+    expect(await kv.get('a')).toBe('1 again');
+    expect(await kv.get('c')).toBe('3');
+    expect(await kv.get('d')).toBe('1');
+  });
+
+  it('sweeps expired entries without anyone reading them', async () => {
+    vi.useFakeTimers();
+    try {
+      const kv = createKv({ redisUrl: null, prefix: uniquePrefix(), maxEntries: 3 });
+      open.push(kv);
+      await kv.set('keep', 'y');
+      await kv.set('short-1', 'x', 1);
+      await kv.set('short-2', 'x', 1);
+      vi.advanceTimersByTime(31_000);
+      // Were the expired entries still held, this fourth write would evict the oldest: 'keep'.
+      await kv.set('new', 'z');
+      expect(await kv.get('keep')).toBe('y');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -30,11 +30,17 @@ export interface CreateKvOptions {
   prefix: string;
   /** Receives Redis connection errors (ioredis reconnects by itself) and subscriber handler errors. */
   logger?: Logger;
+  /**
+   * In-process store only: the most entries kept. Past it the oldest-written entry is dropped,
+   * so a flood of distinct keys (e.g. rate-limit counters for spoofed clients) cannot exhaust
+   * memory between sweeps. Default 1,000,000 (roughly 150 MB at worst).
+   */
+  maxEntries?: number;
 }
 
 export function createKv(options: CreateKvOptions): KeyValueStore {
   return options.redisUrl === null
-    ? new MemoryKv(options.prefix, options.logger)
+    ? new MemoryKv(options.prefix, options.logger, options.maxEntries ?? 1_000_000)
     : new RedisKv(options.redisUrl, options.prefix, options.logger);
 }
 
@@ -61,6 +67,7 @@ class MemoryKv implements KeyValueStore {
   constructor(
     private readonly prefix: string,
     private readonly logger: Logger | undefined,
+    private readonly maxEntries: number,
   ) {
     // Expired entries are dropped lazily on read; the sweep bounds memory for keys never read
     // again (e.g. rate-limit counters of one-off clients). unref: it must not keep the process up.
@@ -78,6 +85,17 @@ class MemoryKv implements KeyValueStore {
     return entry;
   }
 
+  /** Writes an entry as the newest (Map order is insertion order), evicting the oldest past the cap. */
+  private store(key: string, entry: Entry): void {
+    const name = this.prefix + key;
+    this.entries.delete(name);
+    this.entries.set(name, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
   private sweep(now = Date.now()): void {
     for (const [key, entry] of this.entries) {
       if (entry.expiresAt !== null && entry.expiresAt <= now) this.entries.delete(key);
@@ -90,7 +108,7 @@ class MemoryKv implements KeyValueStore {
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     const expiresAt = ttlSeconds === undefined ? null : Date.now() + toMs(ttlSeconds, 'ttlSeconds');
-    this.entries.set(this.prefix + key, { value, expiresAt });
+    this.store(key, { value, expiresAt });
   }
 
   async del(key: string): Promise<void> {
@@ -102,7 +120,7 @@ class MemoryKv implements KeyValueStore {
     const now = Date.now();
     const entry = this.live(key, now);
     if (entry === undefined || entry.expiresAt === null) {
-      this.entries.set(this.prefix + key, { value: '1', expiresAt: now + windowMs });
+      this.store(key, { value: '1', expiresAt: now + windowMs });
       return { count: 1, resetMs: windowMs };
     }
     const count = Number(entry.value) + 1;
