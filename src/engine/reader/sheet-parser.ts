@@ -2,7 +2,14 @@ import { EngineError } from '../errors.js';
 import { EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS } from './limits.js';
 import type { SharedStrings } from './shared-strings.js';
 import type { CellValue, ReaderLimits, Row } from './types.js';
-import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
+import {
+  decodeOoxmlEscapes,
+  decodeXmlText,
+  NEEDS_ENTITIES,
+  NEEDS_ESCAPES,
+  NEEDS_NEWLINES,
+  scanTextFlags,
+} from './xml-text.js';
 import { parseType, T_INLINE, T_NUMBER, textValue, valueFromV, type CellContext } from './cell-value.js';
 import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
 
@@ -186,9 +193,14 @@ export class SheetParser extends XmlStreamScanner {
     ) {
       const ts = p + 7;
       let te = ts;
-      while (te < len && buf[te] !== 0x3c) te++;
+      // Find the end of the text and, in the same pass, whether it needs entity/escape decoding.
+      let flags = 0;
+      for (let b = 0; te < len && (b = buf[te]) !== 0x3c; te++) {
+        if (b === 0x26) flags |= NEEDS_ENTITIES;
+        else if (b === 0x0d) flags |= NEEDS_NEWLINES;
+        else if (b === 0x5f) flags |= NEEDS_ESCAPES;
+      }
       if (te + 13 <= len && bytesAre(buf, te, INLINE_END)) {
-        const flags = scanTextFlags(buf, ts, te);
         let text = decodeXmlText(buf, ts, te, flags);
         if (flags & NEEDS_ESCAPES) text = decodeOoxmlEscapes(text);
         this.value = textValue(text, this.limits.maxCellChars);
