@@ -23,9 +23,9 @@ export interface VersionRow {
   created_at: Date;
 }
 
-/** Admins see every schema; everyone else only their own. */
+/** Admins and managers see every schema (issue 5's object rules); everyone else only their own. */
 function visibleTo(userId: string) {
-  return sql<boolean>`(schemas.owner_id = ${userId} or exists (select 1 from users u where u.id = ${userId} and u.role = 'admin'))`;
+  return sql<boolean>`(schemas.owner_id = ${userId} or exists (select 1 from users u where u.id = ${userId} and u.role in ('admin', 'manager')))`;
 }
 
 export async function insertSchema(

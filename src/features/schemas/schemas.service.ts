@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.js';
 import { isEngineError, parseSchema, type TableSchema } from '../../engine/index.js';
 import { isUuid, newId } from '../../lib/ids.js';
+import { actorOf, recordAudit } from '../audit/index.js';
 import { recordEvent } from '../events/index.js';
 import type { AuthContext } from '../identity/index.js';
 import { schemaErrors } from './schemas.errors.js';
@@ -143,6 +144,12 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
           definition: input.schema,
           createdBy: auth.userId,
         });
+        await recordAudit(trx, {
+          action: 'schema.created',
+          actor: actorOf(auth),
+          target: { type: 'schema', id: row.id },
+          details: { name: row.name, version: 1 },
+        });
         return toResource(row, version.definition);
       });
     },
@@ -194,13 +201,27 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
           subjectId: row.id,
           data: { schema_id: row.id, name: row.name, version },
         });
+        await recordAudit(trx, {
+          action: 'schema.updated',
+          actor: actorOf(auth),
+          target: { type: 'schema', id: row.id },
+          details: { name: row.name, version },
+        });
         return toResource(row, versionRow.definition);
       });
     },
 
     async remove(auth: AuthContext, id: string): Promise<void> {
       const row = await load(auth, id);
-      await repo.softDeleteSchema(deps.db, row.id);
+      await deps.db.transaction().execute(async (trx) => {
+        await repo.softDeleteSchema(trx, row.id);
+        await recordAudit(trx, {
+          action: 'schema.deleted',
+          actor: actorOf(auth),
+          target: { type: 'schema', id: row.id },
+          details: { name: row.name, owner_id: row.owner_id },
+        });
+      });
     },
 
     async versions(

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.js';
 import { isEngineError, sniffFormat } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
 import type { AuthContext } from '../identity/index.js';
+import { actorOf, recordAudit } from '../audit/index.js';
 import { recordEvent } from '../events/index.js';
 import { getSchemaVersion } from '../schemas/index.js';
 import { uploadErrors } from './uploads.errors.js';
@@ -71,8 +72,11 @@ export function createUploadsService(deps: UploadsDeps) {
 
   async function findOwn(auth: AuthContext, id: string): Promise<UploadRow> {
     const row = await repo.findUpload(deps.db, id);
-    // Someone else's upload is "not found": ids cannot be probed. Admins see all.
-    if (row === undefined || (row.user_id !== auth.userId && auth.role !== 'admin'))
+    // Someone else's upload is "not found": ids cannot be probed. Admins and managers see all.
+    if (
+      row === undefined ||
+      (row.user_id !== auth.userId && auth.role !== 'admin' && auth.role !== 'manager')
+    )
       throw uploadErrors.notFound();
     return row;
   }
@@ -219,7 +223,18 @@ export function createUploadsService(deps: UploadsDeps) {
     /** Deletes the upload, its results and its files. A running job finds it gone and stops. */
     async remove(auth: AuthContext, id: string): Promise<void> {
       await findOwn(auth, id);
-      const row = await repo.deleteUpload(db, id);
+      const row = await db.transaction().execute(async (trx) => {
+        const deleted = await repo.deleteUpload(trx, id);
+        if (deleted) {
+          await recordAudit(trx, {
+            action: 'upload.deleted',
+            actor: actorOf(auth),
+            target: { type: 'upload', id },
+            details: { owner_id: deleted.user_id },
+          });
+        }
+        return deleted;
+      });
       if (row === undefined) return;
       await discard(row.storage_key);
       if (row.annotated_key !== null) await discard(row.annotated_key);
