@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/db.js';
+import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from '../../test/db.js';
+import { createDb } from '../db/database.js';
 import type { JobQueue } from './job-types.js';
 import { PermanentJobError } from './job-types.js';
 import { createJobQueue, PGBOSS_SCHEMA, type QueueConfig } from './queue.js';
@@ -76,6 +77,31 @@ describe('job queue', () => {
       .transaction()
       .execute((trx) => queue.enqueue(trx, 'dispatch-events', { n: 2 }));
     expect(await jobState(committedId)).toMatchObject({ state: 'created' });
+  });
+
+  it('installs safely from several processes starting at once on a fresh database', async () => {
+    const empty = await createEmptyTestDatabase();
+    const handles = [0, 1, 2].map(() => createDb(empty.url, { poolSize: 3 }));
+    try {
+      const starting = handles.map((db) =>
+        createJobQueue({ db, logger: pino({ level: 'silent' }), config }).startSendOnly(),
+      );
+      await Promise.all(starting);
+      const { rows } = await sql<{ name: string }>`select name from pgboss.queue order by name`.execute(
+        handles[0]!,
+      );
+      expect(rows.map((r) => r.name)).toEqual([
+        'deliver-webhook',
+        'deliver-webhook__failed',
+        'dispatch-events',
+        'dispatch-events__failed',
+        'validate-upload',
+        'validate-upload__failed',
+      ]);
+    } finally {
+      await Promise.all(handles.map((db) => db.destroy()));
+      await empty.drop();
+    }
   });
 
   it('refuses an unknown job name', async () => {

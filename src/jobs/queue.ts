@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Config } from '../config/config.js';
+import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/database.js';
 import { deadLetterQueueOf, JOB_NAMES, type JobName } from './job-names.js';
 import type { JobHandler, JobQueue, RegisterOptions, StopOptions } from './job-types.js';
@@ -21,6 +22,9 @@ import { errorMessage, outputMessage, sleep } from './worker-helpers.js';
 import { enqueueJob, JOB_NOTIFY_CHANNEL, PGBOSS_SCHEMA } from './enqueue.js';
 
 export { enqueueJob, JOB_NOTIFY_CHANNEL, PGBOSS_SCHEMA } from './enqueue.js';
+
+/** Arbitrary constant key of the advisory lock held while installing the queue tables. */
+const INSTALL_LOCK_KEY = 7_242_016_010;
 
 export type QueueConfig = Pick<
   Config,
@@ -96,23 +100,40 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   }
 
   /** Installs or migrates pg-boss's schema and creates one queue (plus dead letters) per job name. */
+  function newBoss(executor: Parameters<typeof bridgeToKysely>[0], migrate: boolean): PgBoss {
+    const instance = new PgBoss({
+      db: bridgeToKysely(executor),
+      schema: PGBOSS_SCHEMA,
+      // Expiry and archiving run from our own timer in worker processes only (start()).
+      supervise: false,
+      schedule: false,
+      migrate,
+    });
+    instance.on('error', (err) => logger.warn({ err }, 'job queue error'));
+    return instance;
+  }
+
   function install(): Promise<PgBoss> {
     installing ??= (async () => {
-      const instance = new PgBoss({
-        db: bridgeToKysely(db),
-        schema: PGBOSS_SCHEMA,
-        // Expiry and archiving run from our own timer in worker processes only (start()).
-        supervise: false,
-        schedule: false,
-        migrate: true,
+      // Processes starting together on a fresh database would race to create pg-boss's tables and
+      // our queues: one session lock, on one connection, serialises them.
+      await db.connection().execute(async (conn) => {
+        await conn.executeQuery(CompiledQuery.raw('select pg_advisory_lock($1)', [INSTALL_LOCK_KEY]));
+        try {
+          const installer = newBoss(conn, true);
+          await installer.start();
+          for (const name of JOB_NAMES) {
+            const dead = deadLetterQueueOf(name);
+            await ensureQueue(installer, dead, queueOptions());
+            await ensureQueue(installer, name, queueOptions(dead));
+          }
+          await installer.stop({ graceful: false, close: false, wait: true });
+        } finally {
+          await conn.executeQuery(CompiledQuery.raw('select pg_advisory_unlock($1)', [INSTALL_LOCK_KEY]));
+        }
       });
-      instance.on('error', (err) => logger.warn({ err }, 'job queue error'));
+      const instance = newBoss(db, false);
       await instance.start();
-      for (const name of JOB_NAMES) {
-        const dead = deadLetterQueueOf(name);
-        await ensureQueue(instance, dead, queueOptions());
-        await ensureQueue(instance, name, queueOptions(dead));
-      }
       boss = instance;
       return instance;
     })();
