@@ -10,21 +10,18 @@
  */
 import type { Logger } from 'pino';
 import pg from 'pg';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Config } from '../config/config.js';
-import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/database.js';
-import { deadLetterQueueOf, JOB_NAMES, type JobName } from './job-names.js';
+import { deadLetterQueueOf, type JobName } from './job-names.js';
 import type { JobHandler, JobQueue, RegisterOptions, StopOptions } from './job-types.js';
 import { PermanentJobError } from './job-types.js';
 import { bridgeToKysely } from './sql-bridge.js';
 import { errorMessage, outputMessage, sleep } from './worker-helpers.js';
 import { enqueueJob, JOB_NOTIFY_CHANNEL, PGBOSS_SCHEMA } from './enqueue.js';
+import { installQueues } from './queue-install.js';
 
 export { enqueueJob, JOB_NOTIFY_CHANNEL, PGBOSS_SCHEMA } from './enqueue.js';
-
-/** Arbitrary constant key of the advisory lock held while installing the queue tables. */
-const INSTALL_LOCK_KEY = 7_242_016_010;
 
 export type QueueConfig = Pick<
   Config,
@@ -75,68 +72,11 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   let maintenanceTimer: NodeJS.Timeout | null = null;
   let workersStarted = false;
 
-  const queueOptions = (deadLetter?: string): PgBoss.Queue => ({
-    name: '',
-    policy: 'standard',
-    retryLimit: config.jobRetryLimit,
-    retryDelay: config.jobRetryDelaySeconds,
-    retryBackoff: config.jobRetryDelaySeconds > 0,
-    expireInSeconds: config.jobVisibilityTimeoutSeconds,
-    ...(deadLetter ? { deadLetter } : {}),
-  });
-
-  async function ensureQueue(instance: PgBoss, name: string, queue: PgBoss.Queue): Promise<void> {
-    const settings = { ...queue, name };
-    if (await instance.getQueue(name)) {
-      await instance.updateQueue(name, settings);
-      return;
-    }
-    try {
-      await instance.createQueue(name, settings);
-    } catch (err) {
-      // Another process created it between our check and our insert.
-      if (!(await instance.getQueue(name))) throw err;
-    }
-  }
-
-  /** Installs or migrates pg-boss's schema and creates one queue (plus dead letters) per job name. */
-  function newBoss(executor: Parameters<typeof bridgeToKysely>[0], migrate: boolean): PgBoss {
-    const instance = new PgBoss({
-      db: bridgeToKysely(executor),
-      schema: PGBOSS_SCHEMA,
-      // Expiry and archiving run from our own timer in worker processes only (start()).
-      supervise: false,
-      schedule: false,
-      migrate,
-    });
-    instance.on('error', (err) => logger.warn({ err }, 'job queue error'));
-    return instance;
-  }
-
   function install(): Promise<PgBoss> {
-    installing ??= (async () => {
-      // Processes starting together on a fresh database would race to create pg-boss's tables and
-      // our queues: one session lock, on one connection, serialises them.
-      await db.connection().execute(async (conn) => {
-        await conn.executeQuery(CompiledQuery.raw('select pg_advisory_lock($1)', [INSTALL_LOCK_KEY]));
-        try {
-          const installer = newBoss(conn, true);
-          await installer.start();
-          for (const name of JOB_NAMES) {
-            const dead = deadLetterQueueOf(name);
-            await ensureQueue(installer, dead, queueOptions());
-            await ensureQueue(installer, name, queueOptions(dead));
-          }
-          await installer.stop({ graceful: false, close: false, wait: true });
-        } finally {
-          await conn.executeQuery(CompiledQuery.raw('select pg_advisory_unlock($1)', [INSTALL_LOCK_KEY]));
-        }
-      });
-      const instance = newBoss(db, false);
-      await instance.start();
+    installing ??= installQueues(db, logger, config).then((instance) => {
       boss = instance;
       return instance;
-    })();
+    });
     installing.catch(() => {
       installing = null;
     });
