@@ -45,15 +45,7 @@ describe('AI privacy', () => {
     server.script({
       toolInput: { mappings: [{ header: 'Wohnort-Geheim', field: 'city', confidence: 0.9 }] },
     });
-    const samples = [
-      'Bern',
-      'Basel',
-      'Genf',
-      'Chur',
-      'Zug',
-      'Sixth-Secret-Sample',
-      `Long-${'x'.repeat(200)}`,
-    ];
+    const samples = ['Bern', `Long-${'x'.repeat(200)}`, 'Genf', 'Chur', 'Zug', 'Sixth-Secret-Sample'];
     const r = await call(t.app, 'POST', '/api/v1/ai/mappings/suggest', {
       token: user.accessToken,
       body: {
