@@ -1,7 +1,7 @@
 import { EngineError } from '../errors.js';
 import type { ReaderLimits } from './types.js';
 import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
-import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
+import { bytesAre, nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
 import { formatBytes } from './zip-archive.js';
 
 /**
@@ -89,6 +89,8 @@ export class SharedStrings {
   }
 }
 
+const PLAIN_END = Buffer.from('</t></si>', 'latin1');
+
 /** Streams `sharedStrings.xml` into a SharedStrings table. Rich-text runs joined, `<rPh>` dropped. */
 export class SharedStringsParser extends XmlStreamScanner {
   readonly table: SharedStrings;
@@ -108,19 +110,13 @@ export class SharedStringsParser extends XmlStreamScanner {
     this.table = new SharedStrings(limits.maxSharedStringsBytes);
   }
 
-  protected onOpen(
-    buf: Buffer,
-    ns: number,
-    ne: number,
-    _as: number,
-    _ae: number,
-    selfClosing: boolean,
-  ): void {
+  protected onOpen(buf: Buffer, ns: number, ne: number, _as: number, ae: number, selfClosing: boolean): void {
     if (nameIs(buf, ns, ne, 'si')) {
       if (selfClosing) {
         this.table.addBytes(buf, 0, 0);
         return;
       }
+      if (this.readPlainString(buf, ae + 1)) return;
       this.inSi = true;
       this.rawBuf = null;
       if (this.parts.length > 0) this.parts = [];
@@ -157,6 +153,27 @@ export class SharedStringsParser extends XmlStreamScanner {
     }
     if (flags & NEEDS_ESCAPES) this.needsEscapes = true;
     this.parts.push(cdata ? buf.toString('utf8', start, end) : decodeXmlText(buf, start, end, flags));
+  }
+
+  /**
+   * Fast path for the usual `<si><t>plain text</t></si>` in one buffer: the bytes go straight into
+   * the table. Anything else (runs, phonetics, attributes, entities, escapes, CR) takes the
+   * general path. Returns true when it consumed the element.
+   */
+  private readPlainString(buf: Buffer, p: number): boolean {
+    const len = buf.length;
+    if (p + 3 > len || buf[p] !== 0x3c || buf[p + 1] !== 0x74 || buf[p + 2] !== 0x3e) return false;
+    const ts = p + 3;
+    let te = ts;
+    for (let b = 0; te < len && (b = buf[te]) !== 0x3c; te++) {
+      if (b === 0x26 || b === 0x0d || b === 0x5f) return false;
+    }
+    if (te + 9 > len || !bytesAre(buf, te, PLAIN_END)) return false;
+    const maxChars = this.limits.maxCellChars;
+    if (te - ts > maxChars && buf.toString('utf8', ts, te).length > maxChars) throw tooLong(maxChars);
+    this.table.addBytes(buf, ts, te);
+    this.resumeAt = te + 9;
+    return true;
   }
 
   private finishString(): void {

@@ -11,15 +11,10 @@ import {
   scanTextFlags,
 } from './xml-text.js';
 import { parseType, T_INLINE, T_NUMBER, textValue, valueFromV, type CellContext } from './cell-value.js';
-import { nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
+import { bytesAre, nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
 
 const NO_ROW = -1;
 const INLINE_END = Buffer.from('</t></is></c>', 'latin1');
-
-function bytesAre(buf: Buffer, at: number, expected: Buffer): boolean {
-  for (let i = 0; i < expected.length; i++) if (buf[at + i] !== expected[i]) return false;
-  return true;
-}
 
 /**
  * Streams a worksheet part into rows. This is the hot path: cells are read from byte ranges

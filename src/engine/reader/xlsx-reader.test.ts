@@ -294,6 +294,25 @@ describe('xlsx reader: sheets', () => {
 });
 
 describe('xlsx reader: streaming', () => {
+  it('shared strings read by the fast path and by the general path agree', async () => {
+    const n = 20_000;
+    const raw = (i: number): string =>
+      i % 3 === 0 ? `plain ${i} ${'ü'.repeat(i % 5)}` : i % 3 === 1 ? `a &amp; b ${i}` : `x_x0042_${i}`;
+    const decoded = (i: number): string =>
+      i % 3 === 0 ? `plain ${i} ${'ü'.repeat(i % 5)}` : i % 3 === 1 ? `a & b ${i}` : `xB${i}`;
+    const sst = Array.from({ length: n }, (_, i) =>
+      i % 7 === 0 ? `<si><r><t>${raw(i)}</t></r></si>` : `<si><t>${raw(i)}</t></si>`,
+    );
+    const rowsXml = Array.from(
+      { length: n },
+      (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>${n - 1 - i}</v></c></row>`,
+    ).join('');
+    const { rows } = await readAll(writeXlsx({ sharedStrings: sst, sheets: [{ name: 'S', xml: rowsXml }] }));
+    const bad = rows.filter((r, i) => r.cells[0]?.v !== decoded(n - 1 - i));
+    expect(rows).toHaveLength(n);
+    expect(bad).toEqual([]);
+  });
+
   it('stopping after the first batch releases everything cleanly', async () => {
     const rowsXml = Array.from(
       { length: 50_000 },

@@ -221,3 +221,9 @@ export function nameIs(buf: Buffer, start: number, end: number, name: string): b
   for (let i = 0; i < name.length; i++) if (buf[start + i] !== name.charCodeAt(i)) return false;
   return true;
 }
+
+/** True when the bytes at `at` are exactly `expected` (bounds are the caller's concern). */
+export function bytesAre(buf: Buffer, at: number, expected: Buffer): boolean {
+  for (let i = 0; i < expected.length; i++) if (buf[at + i] !== expected[i]) return false;
+  return true;
+}
