@@ -69,6 +69,10 @@ export interface Config {
   readonly aiTimeoutMs: number;
   /** AI_CONCURRENCY: model requests in flight at once per process. Default 4. */
   readonly aiConcurrency: number;
+  /** AI_BREAKER_FAILURES: consecutive failed model calls that open the circuit breaker. Default 5. */
+  readonly aiBreakerFailures: number;
+  /** AI_BREAKER_COOLDOWN_MS: how long an open breaker refuses calls before one trial. Default 30000. */
+  readonly aiBreakerCooldownMs: number;
   /** SMTP_URL. Unset: emails are logged (development) or not sent. */
   readonly smtpUrl: string | null;
   /** EMAIL_FROM. Default Intake <no-reply@localhost>. */
@@ -314,6 +318,8 @@ export function loadConfig(env: Env): Config {
     ),
     aiTimeoutMs: r.int('AI_TIMEOUT_MS', 30_000, 100, 600_000),
     aiConcurrency: r.int('AI_CONCURRENCY', 4, 1, 256),
+    aiBreakerFailures: r.int('AI_BREAKER_FAILURES', 5, 1, 1000),
+    aiBreakerCooldownMs: r.int('AI_BREAKER_COOLDOWN_MS', 30_000, 10, 3_600_000),
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     emailFrom: r.string('EMAIL_FROM', 'Intake <no-reply@localhost>'),
     accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL', 900, 30, 86_400),
