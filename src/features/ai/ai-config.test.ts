@@ -18,6 +18,8 @@ describe('AI settings', () => {
       aiAnomalyDenyColumns: [],
       aiTimeoutMs: 30_000,
       aiConcurrency: 4,
+      aiBreakerFailures: 5,
+      aiBreakerCooldownMs: 30_000,
     });
   });
 
@@ -35,6 +37,8 @@ describe('AI settings', () => {
       AI_ANOMALY_DENY_COLUMNS: ' email , iban ',
       AI_TIMEOUT_MS: '5000',
       AI_CONCURRENCY: '2',
+      AI_BREAKER_FAILURES: '3',
+      AI_BREAKER_COOLDOWN_MS: '1000',
     });
     expect(c).toMatchObject({
       anthropicApiKey: 'sk-test',
@@ -49,6 +53,8 @@ describe('AI settings', () => {
       aiAnomalyDenyColumns: ['email', 'iban'],
       aiTimeoutMs: 5000,
       aiConcurrency: 2,
+      aiBreakerFailures: 3,
+      aiBreakerCooldownMs: 1000,
     });
   });
 

@@ -90,6 +90,8 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
   const breaker =
     options.breaker ??
     new CircuitBreaker({
+      failureThreshold: config.aiBreakerFailures,
+      cooldownMs: config.aiBreakerCooldownMs,
       onChange: (state) => {
         aiMetrics.circuitOpen.set(state === 'open' ? 1 : 0);
         logger.warn({ circuit: state }, 'AI circuit breaker changed state');

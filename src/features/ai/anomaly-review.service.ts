@@ -5,6 +5,11 @@
  * column, a birth date in the future). Findings are warnings stored beside the upload; they never
  * change its status or its errors. Rows past the limit and columns not allowed are never read
  * into a request.
+ *
+ * Rows are read the way the upload's validation read them (same schema version and sheet, no
+ * header mapping), so "valid" here means what it meant in the upload's report. When uploads start
+ * validating with the schema's confirmed mappings (`confirmedHeaderMapping`), they should keep the
+ * mapping they used on the upload and this read should use that snapshot too.
  */
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.js';
@@ -17,7 +22,6 @@ import { createUploadsService } from '../uploads/index.js';
 import type { AiGateway } from './ai-gateway.service.js';
 import { aiErrors } from './ai.errors.js';
 import * as repo from './ai.repository.js';
-import { confirmedHeaderMapping } from './mapping.service.js';
 
 /** Rows per model call: enough peers to compare against, small enough to answer in one go. */
 export const ANOMALY_BATCH_ROWS = 50;
@@ -76,14 +80,13 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
     path: string,
     fields: readonly Field[],
     schema: Parameters<typeof validateFile>[1],
-    options: { sheet: string | null; headerMapping: Record<string, string>; limit: number },
+    options: { sheet: string | null; limit: number },
   ): Promise<{ row: number; values: Record<string, unknown> }[]> {
     const rows: { row: number; values: Record<string, unknown> }[] = [];
     const controller = new AbortController();
     try {
       await validateFile(path, schema, {
         ...(options.sheet ? { sheet: options.sheet } : {}),
-        headerMapping: options.headerMapping,
         maxErrors: 0,
         signal: controller.signal,
         onRow: (r) => {
@@ -152,7 +155,6 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
           ? []
           : await readValidRows(path, fields, schema, {
               sheet: upload.sheet,
-              headerMapping: await confirmedHeaderMapping(db, upload.schema_id),
               limit: config.aiAnomalyMaxRows,
             });
 
