@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.js';
 import { joinCarry } from './file-range.js';
+import { utf8Slice } from './xml-text.js';
 import { tooLong } from './shared-strings.js';
 import type { CellValue, ReaderLimits, Row } from './types.js';
 
@@ -88,7 +89,7 @@ export class CsvRecordParser {
             break;
           }
           if (q > len) q = len;
-          value = buf.toString('utf8', p + 1, q);
+          value = utf8Slice(buf, p + 1, q);
           if (escaped) value = value.replace(/""/g, '"');
           p = q + 1;
           // Text after the closing quote (`"ab"cd`) is kept, as spreadsheets do.
@@ -96,7 +97,7 @@ export class CsvRecordParser {
             const s = p;
             while (p < len && buf[p] !== delim && buf[p] !== LF && buf[p] !== CR) p++;
             if (p === len && !final) break records;
-            value += buf.toString('utf8', s, p);
+            value += utf8Slice(buf, s, p);
           }
         } else {
           while (p < len) {
@@ -105,7 +106,7 @@ export class CsvRecordParser {
             p++;
           }
           if (p === len && !final) break records;
-          if (p > pos) value = buf.toString('utf8', pos, p);
+          if (p > pos) value = utf8Slice(buf, pos, p);
         }
         if (value !== undefined && value !== '') {
           if (value.length > maxChars) throw tooLong(maxChars);

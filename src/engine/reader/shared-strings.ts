@@ -1,6 +1,6 @@
 import { EngineError } from '../errors.js';
 import type { ReaderLimits } from './types.js';
-import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags } from './xml-text.js';
+import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags, utf8Slice } from './xml-text.js';
 import { bytesAre, nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
 import { formatBytes } from './zip-archive.js';
 
@@ -48,7 +48,7 @@ export class SharedStrings {
     const slot = index & 4095;
     if (this.cacheIndex[slot] === index) return this.cacheValue[slot];
     const start = index === 0 ? 0 : this.offsets[index - 1];
-    const s = this.data.toString('utf8', start, this.offsets[index]);
+    const s = utf8Slice(this.data, start, this.offsets[index]);
     this.cacheIndex[slot] = index;
     this.cacheValue[slot] = s;
     return s;

@@ -29,6 +29,20 @@ export function decodeOoxmlEscapes(s: string): string {
   return s.replace(OOXML_ESCAPE_RE, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+interface Utf8Slicer {
+  utf8Slice(start: number, end: number): string;
+}
+
+/**
+ * `buf.toString('utf8', start, end)` without its argument normalisation and encoding lookup.
+ * Buffer's own `utf8Slice` (what toString calls underneath) is not in the typings; measured on the
+ * CSV hot path it saves ~10% CPU. Falls back to toString if a runtime lacks it.
+ */
+export const utf8Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as unknown as Partial<Utf8Slicer>).utf8Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as Utf8Slicer).utf8Slice(start, end)
+    : (buf, start, end) => buf.toString('utf8', start, end);
+
 /** Bit flags describing what a byte range needs beyond plain UTF-8 decoding. */
 export const NEEDS_ENTITIES = 1;
 export const NEEDS_NEWLINES = 2;
@@ -52,7 +66,7 @@ export function scanTextFlags(buf: Buffer, start: number, end: number): number {
  * after joining runs.
  */
 export function decodeXmlText(buf: Buffer, start: number, end: number, flags: number): string {
-  let s = buf.toString('utf8', start, end);
+  let s = utf8Slice(buf, start, end);
   if (flags & NEEDS_NEWLINES) s = s.replace(/\r\n?/g, '\n');
   if (flags & NEEDS_ENTITIES) s = decodeEntities(s);
   return s;
