@@ -45,21 +45,29 @@ export async function enqueueJob<T extends object>(
   options: EnqueueOptions = {},
 ): Promise<string> {
   if (!JOB_NAMES.includes(name)) throw new Error(`Unknown job name "${name}"`);
-  const send: PgBoss.SendOptions = { db: bridgeToKysely(executor) };
-  if (options.singletonKey !== undefined) send.singletonKey = options.singletonKey;
+  const sql = bridgeToKysely(executor);
+  const send: PgBoss.SendOptions = { db: sql };
+  if (options.singletonKey !== undefined) {
+    // pg-boss's standard queues do not enforce singleton keys: we do, under a transaction lock on
+    // (name, key), so two transactions cannot both see "none waiting" and both insert.
+    await sql.executeSql('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `${name}:${options.singletonKey}`,
+    ]);
+    const { rows } = await sql.executeSql(
+      `select id from ${PGBOSS_SCHEMA}.job where name = $1 and singleton_key = $2 and state < 'active' limit 1`,
+      [name, options.singletonKey],
+    );
+    if (rows.length > 0) return '';
+    send.singletonKey = options.singletonKey;
+  }
   if (options.startAfterSeconds !== undefined && options.startAfterSeconds > 0) {
     send.startAfter = Math.ceil(options.startAfterSeconds);
   }
   if (options.retryLimit !== undefined) send.retryLimit = options.retryLimit;
   if (options.expireInSeconds !== undefined) send.expireInSeconds = options.expireInSeconds;
   const id = await sender.send(name, data, send);
-  if (id !== null) {
-    await bridgeToKysely(executor).executeSql('select pg_notify($1, $2)', [JOB_NOTIFY_CHANNEL, name]);
-  }
-  // pg-boss inserts nothing (and returns null) when the queue is missing or a singleton is taken.
-  if (id === null) {
-    if (options.singletonKey !== undefined) return '';
-    throw new Error(`Job "${name}" was not queued: is the queue installed (startSendOnly)?`);
-  }
+  // pg-boss inserts nothing (and returns null) when the queue does not exist.
+  if (id === null) throw new Error(`Job "${name}" was not queued: is the queue installed (startSendOnly)?`);
+  await sql.executeSql('select pg_notify($1, $2)', [JOB_NOTIFY_CHANNEL, name]);
   return id;
 }

@@ -4,7 +4,10 @@ import type { Database, Db } from '../db/database.js';
 import type { JobName } from './job-names.js';
 
 export interface EnqueueOptions {
-  /** At most one queued job per key and name (pg-boss singleton semantics for queued jobs). */
+  /**
+   * At most one waiting (not yet started) job per name and key: while one waits, `enqueue` adds
+   * nothing and returns ''. Strict inside a transaction (the check holds a transaction lock).
+   */
   singletonKey?: string;
   /** Delay before the job may start. Default 0. */
   startAfterSeconds?: number;
@@ -44,7 +47,10 @@ export interface StopOptions {
 }
 
 export interface JobQueue {
-  /** Inserts the job on `executor`'s connection: it exists only if the caller's transaction commits. */
+  /**
+   * Inserts the job on `executor`'s connection: it exists only if the caller's transaction commits.
+   * Returns the job id ('' when `singletonKey` found a waiting job).
+   */
   enqueue<T extends object>(
     executor: Db | Transaction<Database>,
     name: JobName,

@@ -104,6 +104,26 @@ describe('job queue', () => {
     }
   });
 
+  it('keeps at most one waiting job per singletonKey', async () => {
+    const queue = newQueue();
+    await queue.startSendOnly();
+    const [first, second] = await database.db
+      .transaction()
+      .execute(async (trx) => [
+        await queue.enqueue(trx, 'dispatch-events', { a: 1 }, { singletonKey: 'k1' }),
+        await queue.enqueue(trx, 'dispatch-events', { a: 2 }, { singletonKey: 'k1' }),
+      ]);
+    expect(first).not.toBe('');
+    expect(second).toBe('');
+    const other = await queue.enqueue(database.db, 'dispatch-events', { a: 3 }, { singletonKey: 'k2' });
+    expect(other).not.toBe('');
+    // Once the waiting job has run, the key is free again.
+    await sql`update ${sql.table(`${PGBOSS_SCHEMA}.job`)} set state = 'completed' where id = ${first}`.execute(
+      database.db,
+    );
+    expect(await queue.enqueue(database.db, 'dispatch-events', {}, { singletonKey: 'k1' })).not.toBe('');
+  });
+
   it('refuses an unknown job name', async () => {
     const queue = newQueue();
     await queue.startSendOnly();
