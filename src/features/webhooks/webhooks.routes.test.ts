@@ -234,6 +234,19 @@ describe('event delivery through the outbox and the job queue', () => {
       last_error: 'receiver answered HTTP 503',
     });
     expect(r.requests).toHaveLength(3);
+    const failedOnly = await call(t.app, 'GET', `/api/v1/webhooks/${endpoint.id}/deliveries?status=failed`, {
+      token: alice.accessToken,
+    });
+    expect(failedOnly.body.results).toHaveLength(1);
+    const deliveredOnly = await call(
+      t.app,
+      'GET',
+      `/api/v1/webhooks/${endpoint.id}/deliveries?status=delivered`,
+      {
+        token: alice.accessToken,
+      },
+    );
+    expect(deliveredOnly.body.results).toHaveLength(0);
   });
 
   it('keeps order per endpoint and subject: event N+1 waits until N is delivered', async () => {
