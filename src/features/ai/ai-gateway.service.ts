@@ -72,8 +72,8 @@ type GatewayDeps = Pick<Deps, 'db' | 'config' | 'logger'>;
 
 const UNAVAILABLE =
   'AI review unavailable: the model service failed repeatedly; it is retried after a pause.';
-/** Characters per token for the worst-case estimate: low on purpose, so the estimate errs high. */
-const CHARS_PER_TOKEN = 3;
+/** UTF-8 bytes per token for the worst-case estimate: low on purpose, so the estimate errs high. */
+const BYTES_PER_TOKEN = 3;
 
 export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {}) {
   const { config, db, logger } = deps;
@@ -177,9 +177,8 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
       throw aiErrors.unavailable(UNAVAILABLE, Math.ceil(breaker.retryAfterMs() / 1000));
     }
     const bytes = Buffer.byteLength(request.system) + Buffer.byteLength(content);
-    const estimateIn = Math.ceil(
-      (request.system.length + content.length + JSON.stringify(request.tool).length) / CHARS_PER_TOKEN,
-    );
+    // UTF-8 bytes, not characters: non-Latin text costs more tokens per character.
+    const estimateIn = Math.ceil((bytes + Buffer.byteLength(JSON.stringify(request.tool))) / BYTES_PER_TOKEN);
     let reserved;
     try {
       reserved = await budgets.reserve({

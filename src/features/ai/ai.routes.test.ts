@@ -309,6 +309,19 @@ describe('anomaly review', () => {
     });
   });
 
+  it('stops looking for valid rows after max(5000, 20 × the row limit) rows', async () => {
+    let text = 'order_id,sku,quantity,price,customer_email,city\n';
+    for (let i = 1; i <= 5100; i++) text += `${i},SKU-${i},1,not-a-price,u${i}@example.com,Lyon\n`;
+    for (let i = 5101; i <= 5110; i++) text += `${i},SKU-${i},1,10.5,u${i}@example.com,Lyon\n`;
+    const invalidId = await uploadCsv(alice, Buffer.from(text));
+    const r = await call(t.app, 'POST', `/api/v1/uploads/${invalidId}/ai-review`, {
+      token: alice.accessToken,
+      body: {},
+    });
+    expect(r.body).toMatchObject({ status: 'completed', rows_reviewed: 0, findings: [] });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses unknown columns and hides the upload from others', async () => {
     const bad = await call(t.app, 'POST', `/api/v1/uploads/${uploadId}/ai-review`, {
       token: alice.accessToken,

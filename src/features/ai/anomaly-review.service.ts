@@ -25,6 +25,9 @@ import * as repo from './ai.repository.js';
 
 /** Rows per model call: enough peers to compare against, small enough to answer in one go. */
 export const ANOMALY_BATCH_ROWS = 50;
+/** Rows read looking for valid ones, at most: max(5000, 20 × AI_ANOMALY_MAX_ROWS). */
+const MIN_SCAN_ROWS = 5000;
+const SCAN_FACTOR = 20;
 
 const SYSTEM = [
   'You review rows of a spreadsheet that already passed rule validation (types, formats, ranges).',
@@ -84,12 +87,18 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
   ): Promise<{ row: number; values: Record<string, unknown> }[]> {
     const rows: { row: number; values: Record<string, unknown> }[] = [];
     const controller = new AbortController();
+    let scanned = 0;
     try {
       await validateFile(path, schema, {
         ...(options.sheet ? { sheet: options.sheet } : {}),
         maxErrors: 0,
         signal: controller.signal,
         onRow: (r) => {
+          // The engine sees the abort between batches; rows of the current batch still arrive.
+          if (controller.signal.aborted) return;
+          scanned++;
+          // A file of mostly invalid rows must not be read to its end on the request's thread.
+          if (scanned >= Math.max(MIN_SCAN_ROWS, options.limit * SCAN_FACTOR)) controller.abort();
           if (!r.valid || rows.length >= options.limit) return;
           const values: Record<string, unknown> = {};
           // Only allowed columns are copied: the rest never reaches a request.
