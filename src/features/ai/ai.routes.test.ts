@@ -352,6 +352,28 @@ describe('usage and metrics', () => {
     expect(r.body.budget).toMatchObject({ monthly_usd: 50 });
   });
 
+  it('checks the usage period', async () => {
+    await t.deps.db.updateTable('users').set({ role: 'admin' }).where('id', '=', bob.userId).execute();
+    const admin = await loginUser(t.app, bob.email, bob.password);
+    const bad = await call(t.app, 'GET', '/api/v1/ai/usage?from=2026-13-45', { token: admin.accessToken });
+    expect(bad.status).toBe(422);
+    const reversed = await call(t.app, 'GET', '/api/v1/ai/usage?from=2026-02-01&to=2026-01-01', {
+      token: admin.accessToken,
+    });
+    expect(reversed).toMatchObject({ status: 422, body: { error: 'validation_error' } });
+    const empty = await call(t.app, 'GET', '/api/v1/ai/usage?from=2020-01-01&to=2020-01-31', {
+      token: admin.accessToken,
+    });
+    expect(empty.body).toMatchObject({
+      from: '2020-01-01',
+      to: '2020-01-31',
+      totals: { calls: 0, cost_usd: 0 },
+      by_day: [],
+      by_user: [],
+      by_purpose: [],
+    });
+  });
+
   it('exposes AI and HTTP counters at /metrics', async () => {
     const r = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(r.statusCode).toBe(200);
