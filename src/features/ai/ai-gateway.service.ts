@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { Deps } from '../../deps.js';
 import type { AiCallOutcome } from '../../db/tables/ai.js';
 import { newId } from '../../lib/ids.js';
@@ -74,6 +74,17 @@ const UNAVAILABLE =
   'AI review unavailable: the model service failed repeatedly; it is retried after a pause.';
 /** UTF-8 bytes per token for the worst-case estimate: low on purpose, so the estimate errs high. */
 const BYTES_PER_TOKEN = 3;
+
+// Output schemas are module constants of each service: compile each once.
+const validators = new WeakMap<TSchema, TypeCheck<TSchema>>();
+function compiled<S extends TSchema>(schema: S): TypeCheck<S> {
+  let check = validators.get(schema);
+  if (!check) {
+    check = TypeCompiler.Compile(schema);
+    validators.set(schema, check);
+  }
+  return check as TypeCheck<S>;
+}
 
 export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {}) {
   const { config, db, logger } = deps;
@@ -165,7 +176,7 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
     const cacheKey = createHash('sha256')
       .update(JSON.stringify([request.purpose, config.aiModel, request.system, request.tool, content]))
       .digest('hex');
-    const validator = TypeCompiler.Compile(request.output);
+    const validator = compiled(request.output);
     const cachedOutput = await repo.findCached(db, cacheKey);
     if (cachedOutput !== undefined && validator.Check(cachedOutput)) {
       aiMetrics.cacheHits.inc({ purpose: request.purpose });
