@@ -234,6 +234,21 @@ export function createAiGateway(deps: GatewayDeps, options: AiGatewayOptions = {
           );
         } catch (err) {
           if (!(err instanceof TransportError)) throw err;
+          if (err.outcome === 'malformed') {
+            // Unparseable JSON: the service answered, badly. Same one retry as a schema-invalid answer.
+            breaker.release();
+            await record(generic, 'malformed', {
+              latencyMs: performance.now() - started,
+              attempts: err.attempts,
+              bytes,
+              error: err.message,
+            });
+            logger.warn(
+              { purpose: request.purpose, problem: 'unparseable JSON', round },
+              'malformed AI answer',
+            );
+            continue;
+          }
           breaker.onFailure();
           await record(generic, err.outcome, {
             latencyMs: performance.now() - started,

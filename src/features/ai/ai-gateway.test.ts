@@ -110,6 +110,17 @@ describe('AI gateway', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('treats a body that is not JSON as a malformed answer: one retry', async () => {
+    server.script(
+      { raw: '{"type":"message","content":[{"type":"tool_use"' },
+      { toolInput: { answer: 'parsed' } },
+    );
+    await expect(gateway().call(request({ q: 'broken json' }))).resolves.toMatchObject({
+      output: { answer: 'parsed' },
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('fails the feature after two malformed answers (ai_failed), recording both', async () => {
     const check = (o: { answer: string }) => (o.answer === 'bad' ? 'bad answer marker-m2' : null);
     server.script(

@@ -89,6 +89,8 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 
 function classify(err: unknown): { outcome: AiCallOutcome; retryable: boolean } {
   if (err instanceof APIConnectionTimeoutError) return { outcome: 'timeout', retryable: false };
+  // A 2xx body that is not JSON: a malformed answer, which the gateway retries once.
+  if (err instanceof SyntaxError) return { outcome: 'malformed', retryable: false };
   if (err instanceof APIError) {
     const type = (err.error as { error?: { type?: string } } | undefined)?.error?.type;
     if (err.status === 429) return { outcome: 'rate_limited', retryable: true };

@@ -26,6 +26,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** The whole JSON body; default: a tool_use message with `toolInput`. */
   body?: unknown;
+  /** A raw body sent as is (e.g. broken JSON); wins over `body`. */
+  raw?: string;
   /** The forced tool's input (ignored when `body` is given). */
   toolInput?: unknown;
   /** Wait before answering (beyond the client's timeout to test timeouts). */
@@ -97,7 +99,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     const toolName = body.tools?.[0]?.name ?? 'tool';
     const payload = reply.body ?? toolMessage(toolName, reply.toolInput ?? {}, reply.usage);
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-    res.end(JSON.stringify(payload));
+    res.end(reply.raw ?? JSON.stringify(payload));
   };
 
   const server: Server = createServer((req, res) => {
