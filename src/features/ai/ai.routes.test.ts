@@ -75,6 +75,18 @@ describe('AI status', () => {
     });
   });
 
+  it('needs the ai.use permission for model features (a guest has none)', async () => {
+    const guest = await registerUser(t.app);
+    await t.deps.db.updateTable('users').set({ role: 'guest' }).where('id', '=', guest.userId).execute();
+    const session = await loginUser(t.app, guest.email, guest.password);
+    const r = await call(t.app, 'POST', '/api/v1/ai/explain', {
+      token: session.accessToken,
+      body: { code: 'pattern', field: 'sku', value: 'x' },
+    });
+    expect(r).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('needs a signed-in caller', async () => {
     expect((await call(t.app, 'GET', '/api/v1/ai/status')).status).toBe(401);
   });
