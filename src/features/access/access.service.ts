@@ -99,7 +99,7 @@ export function createAccess(deps: Deps, identity: IdentityService): AccessServi
       return rows.map(toPublicRole);
     },
 
-    grantsOf: (userId) => repo.listGrants(deps.db, userId),
+    grantsOf: async (userId) => [...(await permissions.grantsOf(userId))].sort(),
 
     close: () => tokens.close(),
   };

@@ -18,6 +18,8 @@ export interface PermissionResolver {
   /** A user's permissions before any token narrowing (role ∪ grants). */
   ofUser(userId: string, role: string): Promise<ReadonlySet<string>>;
   rolePermissions(role: string): Promise<ReadonlySet<string>>;
+  /** A user's extra grants (cached like the rest). */
+  grantsOf(userId: string): Promise<ReadonlySet<string>>;
   /** Tell every process that role definitions changed. */
   rolesChanged(): Promise<void>;
   /** Tell every process that a user's grants changed. */
@@ -88,6 +90,7 @@ export function createPermissionResolver(deps: Pick<Deps, 'db' | 'kv'>): Permiss
     async rolePermissions(role) {
       return (await roleMap()).get(role) ?? new Set();
     },
+    grantsOf: userGrants,
     rolesChanged: () => publish('roles'),
     grantsChanged: (userId) => publish(`grants:${userId}`),
   };
