@@ -41,6 +41,10 @@ export interface Config {
   readonly maxUploadMb: number;
   /** MAX_STORED_ERRORS: issues stored per upload (counts stay complete past it). Default 100000. */
   readonly maxStoredErrors: number;
+  /** ZIP_MAX_UNCOMPRESSED_MB: bytes a workbook may inflate to in all. Default 1024 (1 GiB). */
+  readonly zipMaxUncompressedBytes: number;
+  /** ZIP_MAX_RATIO: largest compression ratio of any workbook part past 1 MB. Default 100. */
+  readonly zipMaxRatio: number;
   /** BODY_LIMIT_KB: max JSON body size. Default 1024. */
   readonly bodyLimitBytes: number;
   /** WORKER: on | off — run the job worker inside `intake serve`. Default on. */
@@ -125,6 +129,10 @@ export interface Config {
   readonly auditRetentionDays: number;
   /** API_TOKEN_TOUCH_INTERVAL: seconds between batched writes of API tokens' last_used_at. Default 60. */
   readonly apiTokenTouchIntervalSeconds: number;
+  /** SESSION_IDLE_MINUTES: a web session unused this long ends. Default 60. */
+  readonly sessionIdleMinutes: number;
+  /** SESSION_ABSOLUTE_HOURS: a web session ends this long after sign-in, however active. Default 12. */
+  readonly sessionAbsoluteHours: number;
 }
 
 export class ConfigError extends Error {
@@ -299,6 +307,8 @@ export function loadConfig(env: Env): Config {
     storageDir: r.string('STORAGE_DIR', `${dataDir.replace(/\/+$/, '')}/uploads`),
     maxUploadMb: r.int('MAX_UPLOAD_MB', 100, 1, 100_000),
     maxStoredErrors: r.int('MAX_STORED_ERRORS', 100_000, 0, 10_000_000),
+    zipMaxUncompressedBytes: r.int('ZIP_MAX_UNCOMPRESSED_MB', 1024, 1, 1_048_576) * 1024 * 1024,
+    zipMaxRatio: r.int('ZIP_MAX_RATIO', 100, 2, 100_000),
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1_048_576) * 1024,
     worker: r.bool('WORKER', true),
     anthropicApiKey: r.optional('ANTHROPIC_API_KEY'),
@@ -328,6 +338,8 @@ export function loadConfig(env: Env): Config {
     jwtClockSkewSeconds: clockSkew,
     passwordMinLength: r.int('PASSWORD_MIN_LENGTH', 8, 1, 1024),
     cookieSecure,
+    sessionIdleMinutes: r.int('SESSION_IDLE_MINUTES', 60, 1, 43_200),
+    sessionAbsoluteHours: r.int('SESSION_ABSOLUTE_HOURS', 12, 1, 8_760),
     rateLimitAuthPerMinute: r.int('RATE_LIMIT_AUTH', 10, 1, 1_000_000),
     rateLimitApiPerMinute: r.int('RATE_LIMIT_API', 100, 1, 1_000_000),
     rateLimitExportPerHour: r.int('RATE_LIMIT_EXPORT', 5, 1, 1_000_000),

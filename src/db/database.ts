@@ -13,6 +13,7 @@ import type { WebhooksTables } from './tables/webhooks.js';
 import type { AiTables } from './tables/ai.js';
 import type { AccessTables } from './tables/access.js';
 import type { AuditTables } from './tables/audit.js';
+import type { WebTables } from './tables/web.js';
 
 // Later features extend this with their own table interfaces.
 export interface Database
@@ -24,6 +25,7 @@ export interface Database
     WebhooksTables,
     AccessTables,
     AuditTables,
+    WebTables,
     AiTables {}
 
 export type Db = Kysely<Database>;

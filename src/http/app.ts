@@ -22,6 +22,10 @@ import { schemasRoutes } from '../features/schemas/index.js';
 import { webhooksRoutes } from '../features/webhooks/index.js';
 import { aiPlugin } from '../features/ai/index.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
+import { createWebSessions, sessionAuthenticator, webCsrfPlugin, webPlugin } from '../web/index.js';
+import { identityPages } from '../features/identity/views/index.js';
+import { uploadsPages } from '../features/uploads/views/index.js';
+import { schemasPages } from '../features/schemas/views/index.js';
 
 /** Options for tests and tools; production calls `buildApp(deps)`. */
 export interface BuildAppOptions {
@@ -71,7 +75,15 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(securityPlugin, { config });
   await app.register(openapiPlugin, { config });
   await app.register(metricsPlugin);
-  await app.register(identityPlugin, { deps, service: identity, authenticators: access.authenticators });
+  // The web session cookie joins the same authenticator list, so pages and API share `requires`.
+  const webSessions = createWebSessions(deps, identity);
+  await app.register(identityPlugin, {
+    deps,
+    service: identity,
+    authenticators: [...access.authenticators, sessionAuthenticator(webSessions, config)],
+  });
+  // Right after identity: its CSRF hooks must apply to every route registered later.
+  await app.register(webCsrfPlugin, { deps, sessions: webSessions });
   await app.register(rateLimitPlugin, { deps });
   await app.register(healthRoutes, { deps });
   await app.register(accessRoutes, { access, identity });
@@ -80,6 +92,14 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(schemasRoutes, { deps });
   await app.register(webhooksRoutes, { deps });
   await app.register(aiPlugin, { deps });
+  // Pages (src/features/*/views): one plugin per feature, all on the web shell (src/web).
+  await app.register(webPlugin, {
+    deps,
+    identity,
+    access,
+    sessions: webSessions,
+    pages: [identityPages, uploadsPages, schemasPages],
+  });
   if (options.register) {
     // Test-only routes are public unless they declare otherwise (access checks every other route).
     app.addHook('onRoute', (route) => {

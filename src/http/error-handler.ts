@@ -7,6 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/app-error.js';
 import type { ErrorDetail } from '../lib/app-error.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
+import { renderHtmlError } from '../web/index.js';
 
 export interface ErrorBody {
   error: string;
@@ -93,13 +94,21 @@ function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && ('statusCode' in error || 'validation' in error || 'code' in error);
 }
 
-/** Fastify `setErrorHandler` handler. */
+/**
+ * Fastify `setErrorHandler` handler: JSON for the API; for page requests an HTML page, and for
+ * HTMX requests an HTML fragment (src/web/error-pages.tsx), both hiding 5xx text.
+ */
 export function handleError(
   this: unknown,
   error: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
-): ErrorBody {
+): ErrorBody | string {
+  const json = errorBodyOf(error, request, reply);
+  return renderHtmlError(request, reply, reply.statusCode, json) ?? json;
+}
+
+function errorBodyOf(error: unknown, request: FastifyRequest, reply: FastifyReply): ErrorBody {
   reply.header(REQUEST_ID_HEADER, request.id);
 
   if (error instanceof AppError) {
@@ -134,9 +143,11 @@ export function handleError(
 }
 
 /** Fastify `setNotFoundHandler` handler: unknown routes get the standard error body. */
-export function handleNotFound(request: FastifyRequest, reply: FastifyReply): ErrorBody {
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): ErrorBody | string {
   reply.header(REQUEST_ID_HEADER, request.id);
   reply.code(404);
   const path = request.url.split('?')[0].slice(0, 200);
-  return body('not_found', `No route for ${request.method} ${path}.`, [], request.id);
+  const json = body('not_found', `No route for ${request.method} ${path}.`, [], request.id);
+  const page = { ...json, message: 'There is no page at this address.' };
+  return renderHtmlError(request, reply, 404, page) ?? json;
 }

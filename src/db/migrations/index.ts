@@ -10,6 +10,7 @@ import * as m0020Uploads from './0020-uploads.js';
 import * as m0030Ai from './0030-ai.js';
 import * as m0040Access from './0040-access.js';
 import * as m0041Audit from './0041-audit.js';
+import * as m0050WebSessions from './0050-web-sessions.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_identity': m0001Identity,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0030_ai': m0030Ai,
   '0040_access': m0040Access,
   '0041_audit': m0041Audit,
+  '0050_web_sessions': m0050WebSessions,
 };

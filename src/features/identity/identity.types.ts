@@ -9,8 +9,8 @@ export interface AuthContext {
   readonly userId: string;
   /** The user's current role (from the user-state cache, so a role change applies at once). */
   readonly role: UserRole;
-  /** How the caller proved who it is: our JWT, an API token (`intk_…`), or HTTP Basic (development only). */
-  readonly method: 'jwt' | 'api_token' | 'basic';
+  /** How the caller proved who it is: our JWT, an API token (`intk_…`), HTTP Basic (development only), or a web session cookie. */
+  readonly method: 'jwt' | 'api_token' | 'basic' | 'session';
   /** The access token's `jti`, or the API token's id. */
   readonly tokenId: string;
   /** Expiry of the credential, epoch seconds (0: an API token without expiry). */
