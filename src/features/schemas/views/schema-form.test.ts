@@ -36,7 +36,7 @@ describe('schema form model', () => {
     expect(() => parseSchema(back)).not.toThrow();
   });
 
-  it('reads a url-encoded form in index order, checkboxes present only when ticked', () => {
+  it('reads a url-encoded form in index order (checkboxes only when ticked), skipping the blank row', () => {
     const draft = draftFromForm({
       'f.1.name': 'qty',
       'f.1.type': 'integer',
@@ -46,6 +46,9 @@ describe('schema form model', () => {
       'f.0.type': 'string',
       'f.0.required': 'on',
       'f.0.aliases': 'Code, CODE no',
+      'f.2.name': '',
+      'f.2.type': 'string',
+      'f.2.pattern': ' ',
       schema_extra: '{"missingValues":["-"]}',
       _csrf: 'ignored',
     });

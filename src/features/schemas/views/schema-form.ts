@@ -141,6 +141,15 @@ export function schemaFromDraft(draft: SchemaDraft): Record<string, unknown> {
   return { fields, ...parseExtra(draft.extra, 'The schema’s hidden properties') };
 }
 
+/** The blank "add a field" row of the script-less form, left untouched. */
+function isEmptyRow(f: FieldDraft): boolean {
+  return (
+    !f.required &&
+    !f.unique &&
+    [f.name, f.minimum, f.maximum, f.pattern, f.enum, f.aliases, f.extra].every((v) => v.trim() === '')
+  );
+}
+
 /** A url-encoded editor form (`f.<i>.<prop>` keys, in any order) → rows in index order. */
 export function draftFromForm(body: Readonly<Record<string, unknown>>): SchemaDraft {
   const rows = new Map<number, Partial<Record<string, string>>>();
@@ -169,6 +178,7 @@ export function draftFromForm(body: Readonly<Record<string, unknown>>): SchemaDr
       enum: r.enum ?? '',
       aliases: r.aliases ?? '',
       extra: r.extra ?? '',
-    }));
+    }))
+    .filter((f) => !isEmptyRow(f));
   return { fields, extra: text(body.schema_extra) };
 }
