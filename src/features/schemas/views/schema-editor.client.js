@@ -1,4 +1,4 @@
-/* global window, document, Element */
+/* global document, Element */
 // The schema editor in the browser: add, remove and reorder field rows, and keep the
 // raw JSON view in sync both ways. It mirrors schemaFromDraft/draftFromSchema in schema-form.ts;
 // without scripts the page falls back to the server-rendered rows and the server does the same.
