@@ -57,6 +57,22 @@ describe('object rules and audit across features', () => {
     expect(await actions(id)).toEqual(['schema.created', 'schema.updated', 'schema.deleted']);
   });
 
+  it('a manager sees and deletes another user’s webhook endpoint; a plain user gets 404', async () => {
+    const owner = await registerUser(t.app);
+    const other = await registerUser(t.app);
+    const manager = await makeUser(t.app, admin, 'manager');
+    const created = await call(t.app, 'POST', '/api/v1/webhooks', {
+      token: owner.accessToken,
+      body: { url: 'http://127.0.0.1:9/hook', event_types: ['upload.received'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    expect((await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: other.accessToken })).status).toBe(404);
+    expect((await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: other.accessToken })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: manager.token })).status).toBe(200);
+    expect((await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: manager.token })).status).toBe(204);
+  });
+
   it('upload.deleted is recorded with the actor', async () => {
     const owner = await registerUser(t.app);
     const schema = await call(t.app, 'POST', '/api/v1/schemas', {

@@ -60,17 +60,15 @@ export async function insertEndpoint(
     .executeTakeFirstOrThrow();
 }
 
+/** `userId` null: any owner's endpoint (managers and admins, issue 5's object rules). */
 export async function findEndpoint(
   executor: Executor,
   id: string,
-  userId: string,
+  userId: string | null,
 ): Promise<EndpointRow | undefined> {
-  return executor
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  let query = executor.selectFrom('webhook_endpoints').selectAll().where('id', '=', id);
+  if (userId !== null) query = query.where('user_id', '=', userId);
+  return query.executeTakeFirst();
 }
 
 export async function listEndpoints(
@@ -88,12 +86,14 @@ export async function listEndpoints(
   return query.execute();
 }
 
-export async function deleteEndpoint(executor: Executor, id: string, userId: string): Promise<boolean> {
-  const result = await executor
-    .deleteFrom('webhook_endpoints')
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+export async function deleteEndpoint(
+  executor: Executor,
+  id: string,
+  userId: string | null,
+): Promise<boolean> {
+  let query = executor.deleteFrom('webhook_endpoints').where('id', '=', id);
+  if (userId !== null) query = query.where('user_id', '=', userId);
+  const result = await query.executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 

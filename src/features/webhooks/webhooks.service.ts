@@ -96,12 +96,17 @@ export async function checkWebhookUrl(value: string, allowPrivate: boolean): Pro
   }
 }
 
+/** Managers and admins act on everyone's endpoints; others on their own (issue 5's object rules). */
+function ownerFilter(auth: AuthContext): string | null {
+  return auth.role === 'admin' || auth.role === 'manager' ? null : auth.userId;
+}
+
 export function createWebhooksService(deps: { db: Db; dbRead: Db; config: DeliveryConfig }) {
   const sealingKey = deriveSecretKey(deps.config.secretKey);
 
   async function load(auth: AuthContext, id: string): Promise<repo.EndpointRow> {
     if (!isUuid(id)) throw webhookErrors.notFound();
-    const row = await repo.findEndpoint(deps.db, id, auth.userId);
+    const row = await repo.findEndpoint(deps.db, id, ownerFilter(auth));
     if (!row) throw webhookErrors.notFound();
     return row;
   }
@@ -143,7 +148,7 @@ export function createWebhooksService(deps: { db: Db; dbRead: Db; config: Delive
 
     /** Deletes the endpoint and its delivery log; queued attempts find nothing and stop. */
     async remove(auth: AuthContext, id: string): Promise<void> {
-      if (!isUuid(id) || !(await repo.deleteEndpoint(deps.db, id, auth.userId))) {
+      if (!isUuid(id) || !(await repo.deleteEndpoint(deps.db, id, ownerFilter(auth)))) {
         throw webhookErrors.notFound();
       }
     },
