@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inferCommand } from './infer.command.js';
+import { SAMPLES_DIR } from '../../test/samples.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = SAMPLES_DIR.replace(/\/$/, '');
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'intake-infer-cli-'));

@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from './validate.command.js';
+import { SAMPLES_DIR } from '../../test/samples.js';
 
 const exec = promisify(execFile);
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = SAMPLES_DIR.replace(/\/$/, '');
 
 let dir: string;
 let schemaPath: string;
@@ -213,6 +214,41 @@ describe('intake validate progress', () => {
     // Not a TTY: nothing on stderr.
     const quiet = await cli(big, '--schema', schemaPath);
     expect(quiet.stderr).toBe('');
+  });
+});
+
+describe('intake validate zip-bomb limits', () => {
+  // A genuine Excel file whose 57 MB sheet compresses 121:1: refused by the default 100:1 guard,
+  // read once the operator raises the limit.
+  const big = `${SAMPLES}/excel2011-mac-large-shared-string-table.xlsx`;
+  let partial: string;
+  beforeAll(async () => {
+    partial = join(dir, 'partial.json');
+    await writeFile(
+      partial,
+      JSON.stringify({ fields: [{ name: 'a', type: 'string' }], fieldsMatch: 'partial' }),
+    );
+  });
+
+  it('refuses a part past the default compression ratio with limit_exceeded (exit 2) naming the setting', async () => {
+    const r = await cli(big, '--schema', partial, '--format', 'json');
+    expect(r.code).toBe(2);
+    const body = JSON.parse(r.stdout) as { error: string; message: string };
+    expect(body.error).toBe('limit_exceeded');
+    expect(body.message).toMatch(/100:1.*--max-ratio/);
+  });
+
+  it('reads the same file with --max-ratio 200', async () => {
+    const r = await cli(big, '--schema', partial, '--format', 'json', '--max-ratio', '200');
+    expect(r.code).not.toBe(2);
+    const report = JSON.parse(r.stdout) as { rows: { total: number } };
+    expect(report.rows.total).toBe(9998);
+  });
+
+  it('rejects a malformed limit as bad usage', async () => {
+    const r = await cli(big, '--schema', partial, '--format', 'json', '--max-ratio', 'lots');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: 'usage_error' });
   });
 });
 

@@ -10,6 +10,7 @@ import { writeAnnotatedWorkbook, writeErrorsCsv } from '../engine/export/index.j
 import { parseSchema } from '../engine/schema/index.js';
 import type { TableSchema } from '../engine/schema/index.js';
 import { formatReportText, validateFile, type ValidationIssue } from '../engine/validate/index.js';
+import type { ReaderLimits } from '../engine/reader/index.js';
 
 interface Writable {
   write(chunk: string): unknown;
@@ -28,6 +29,8 @@ interface RawOptions {
   maxErrors?: string;
   annotated?: string;
   errorsCsv?: string;
+  maxRatio?: string;
+  maxUncompressedMb?: string;
 }
 
 /** A failure that ends the command with exit code 2 and `{"error", "message"}`. */
@@ -85,10 +88,18 @@ async function loadSchema(path: string): Promise<TableSchema> {
   return parseSchema(json);
 }
 
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsableError('usage_error', `${flag} must be a whole number of 1 or more; got "${value}"`);
+  return Number(value);
+}
+
 function parseOptions(opts: RawOptions): {
   format: 'text' | 'json';
   maxErrors: number | undefined;
   schema: string;
+  limits: Partial<ReaderLimits>;
 } {
   const format = opts.format;
   if (format !== 'text' && format !== 'json') {
@@ -105,7 +116,13 @@ function parseOptions(opts: RawOptions): {
     maxErrors = Number(opts.maxErrors);
   }
   if (opts.schema === undefined) throw new UsableError('usage_error', '--schema SCHEMA.json is required');
-  return { format, maxErrors, schema: opts.schema };
+  const maxRatio = positiveInt('--max-ratio', opts.maxRatio);
+  const maxMb = positiveInt('--max-uncompressed-mb', opts.maxUncompressedMb);
+  const limits: Partial<ReaderLimits> = {
+    ...(maxRatio === undefined ? {} : { maxCompressionRatio: maxRatio }),
+    ...(maxMb === undefined ? {} : { maxUncompressedBytes: maxMb * 1024 * 1024 }),
+  };
+  return { format, maxErrors, schema: opts.schema, limits };
 }
 
 function progressPrinter(
@@ -165,6 +182,7 @@ async function run(file: string, opts: RawOptions, io: CliIo, operands: readonly
     const onProgress = progressPrinter(io, bytes);
     const report = await validateFile(file, schema, {
       sheet: opts.sheet,
+      limits: parsed.limits,
       maxErrors: parsed.maxErrors,
       onIssue: wantsAll ? (issue) => allIssues.push(issue) : undefined,
       onProgress,
@@ -176,7 +194,9 @@ async function run(file: string, opts: RawOptions, io: CliIo, operands: readonly
     }
     if (opts.annotated !== undefined) {
       const out = opts.annotated;
-      await writeOutput(out, () => writeAnnotatedWorkbook(file, allIssues, out, { sheet: opts.sheet }));
+      await writeOutput(out, () =>
+        writeAnnotatedWorkbook(file, allIssues, out, { sheet: opts.sheet, limits: parsed.limits }),
+      );
     }
     if (format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
@@ -219,6 +239,11 @@ export function validateCommand(io: CliIo = { stdout: process.stdout, stderr: pr
       'also write a copy of the sheet with bad cells highlighted and commented',
     )
     .option('--errors-csv <out.csv>', 'also write every error (not only the listed ones) as CSV')
+    .option('--max-ratio <n>', 'zip-bomb guard: largest compression ratio of a part past 1 MB (default: 100)')
+    .option(
+      '--max-uncompressed-mb <n>',
+      'zip-bomb guard: total size a workbook may inflate to (default: 1024)',
+    )
     .addHelpText('after', HELP_AFTER)
     // Commander exits 1 on usage errors; Intake promises 2. Parsing fails before any work starts,
     // so exiting here cannot cut a stream short.

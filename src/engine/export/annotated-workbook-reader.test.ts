@@ -9,8 +9,9 @@ import { cellText } from '../schema/value-cast.js';
 import { validateFile } from '../validate/index.js';
 import type { ValidationIssue } from '../validate/types.js';
 import { writeAnnotatedWorkbook } from './annotated-workbook.writer.js';
+import { SAMPLES_DIR } from '../../../test/samples.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = SAMPLES_DIR.replace(/\/$/, '');
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'intake-annotated-reader-'));

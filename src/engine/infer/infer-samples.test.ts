@@ -4,8 +4,9 @@ import type { Field, TableSchema } from '../schema/types.js';
 import { parseSchema } from '../schema/index.js';
 import { validateFile } from '../validate/index.js';
 import { inferSchema } from './index.js';
+import { SAMPLES_DIR } from '../../../test/samples.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = SAMPLES_DIR.replace(/\/$/, '');
 
 function field(schema: TableSchema, name: string): Field {
   const f = schema.fields.find((x) => x.name === name);

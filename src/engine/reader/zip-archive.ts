@@ -214,7 +214,8 @@ export class ZipArchive {
         if (budget.totalInflated > limits.maxUncompressedBytes) {
           throw new EngineError(
             'limit_exceeded',
-            `This file expands to more than ${formatBytes(limits.maxUncompressedBytes)} when unpacked; it is too large or a zip bomb.`,
+            `This file expands to more than ${formatBytes(limits.maxUncompressedBytes)} when unpacked; it is too large or a zip bomb ` +
+              '(the limit is ZIP_MAX_UNCOMPRESSED_MB, or --max-uncompressed-mb).',
           );
         }
         // The denominator is compressed bytes read so far, a little ahead of what inflate has
@@ -225,7 +226,8 @@ export class ZipArchive {
         ) {
           throw new EngineError(
             'limit_exceeded',
-            `Part ${entry.name} expands more than ${limits.maxCompressionRatio}:1; this looks like a zip bomb.`,
+            `Part ${entry.name} expands more than ${limits.maxCompressionRatio}:1; this looks like a zip bomb. ` +
+              'If the file is genuine, raise the compression-ratio limit (ZIP_MAX_RATIO, or --max-ratio).',
           );
         }
         crc = crc32(chunk, crc);

@@ -1,12 +1,13 @@
-/** End-to-end: real sample files through the real reader. Samples: /work/shared/samples/MANIFEST.md. */
+/** End-to-end: real sample files through the real reader. Samples: ../shared/samples/MANIFEST.md. */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../schema/schema-parser.js';
 import { validateFile } from './validate-file.js';
+import { SAMPLES_DIR } from '../../../test/samples.js';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = SAMPLES_DIR.replace(/\/$/, '');
 const sample = (name: string): string => join(SAMPLES, name);
 
 describe('validateFile on real spreadsheets', () => {

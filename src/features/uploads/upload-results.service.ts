@@ -14,10 +14,10 @@ import { uploadErrors } from './uploads.errors.js';
 import * as repo from './uploads.repository.js';
 import type { UploadRow } from './uploads.repository.js';
 import type { ErrorListQuery, RowListQuery } from './uploads.schemas.js';
-import { annotateInThread, readRowsInThread } from './validation-thread.js';
+import { annotateInThread, readerLimits, readRowsInThread } from './validation-thread.js';
 import type { DataRow } from './validation-thread.types.js';
 
-export type ResultsDeps = Pick<Deps, 'db' | 'dbRead' | 'storage' | 'logger'>;
+export type ResultsDeps = Pick<Deps, 'config' | 'db' | 'dbRead' | 'storage' | 'logger'>;
 
 /** Issues are read from the database in pages of this many (CSV, annotated workbook). */
 const PAGE = 5000;
@@ -95,7 +95,12 @@ export function createResultsService(deps: ResultsDeps) {
         const out = join(dir, 'annotated.xlsx');
         // In a worker thread: writing a large workbook is CPU work the API's event loop must not do.
         await annotateInThread(
-          { path: await deps.storage.localPath(row.storage_key), sheet: row.sheet, out },
+          {
+            path: await deps.storage.localPath(row.storage_key),
+            sheet: row.sheet,
+            out,
+            limits: readerLimits(deps.config),
+          },
           issuePages(row, attempt),
         );
         await deps.storage.put(key, createReadStream(out));
@@ -133,6 +138,7 @@ export function createResultsService(deps: ResultsDeps) {
         afterRow: query.cursor === undefined ? 0 : Number(query.cursor),
         limit,
         valid: query.valid ?? null,
+        limits: readerLimits(deps.config),
       });
       const last = rows.at(-1);
       return { results: rows, next_cursor: more && last ? String(last.row) : null };

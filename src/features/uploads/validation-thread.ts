@@ -4,8 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ValidationIssue } from '../../engine/index.js';
+import type { Config } from '../../config/config.js';
+import type { ReaderLimits, ValidationIssue } from '../../engine/index.js';
 import type {
+  AnnotateTask,
   DataRow,
   ParentMessage,
   ReportSummary,
@@ -14,6 +16,11 @@ import type {
   ThreadTask,
   ValidateTask,
 } from './validation-thread.types.js';
+
+/** The deployment's zip-bomb limits (ZIP_MAX_UNCOMPRESSED_MB, ZIP_MAX_RATIO) for the engine. */
+export function readerLimits(config: Config): Partial<ReaderLimits> {
+  return { maxUncompressedBytes: config.zipMaxUncompressedBytes, maxCompressionRatio: config.zipMaxRatio };
+}
 
 /** The engine refused the file (corrupt, encrypted, …): a permanent failure, never retried. */
 export class FileRejectedError extends Error {
@@ -206,7 +213,7 @@ export function readRowsInThread(
  * database on this thread) are sent over in batches, so neither side ever holds all of them.
  */
 export function annotateInThread(
-  task: { path: string; sheet: string | null; out: string },
+  task: Omit<AnnotateTask, 'mode'>,
   issues: AsyncIterable<readonly ValidationIssue[]>,
   signal?: AbortSignal,
 ): Promise<void> {

@@ -2,9 +2,11 @@
  * Messages between the uploads feature and its validation worker thread. Plain data only: they
  * cross a structured-clone boundary.
  */
-import type { Report, TableSchema, ValidationIssue } from '../../engine/index.js';
+import type { ReaderLimits, Report, TableSchema, ValidationIssue } from '../../engine/index.js';
 
 export interface ValidateTask {
+  /** Zip-bomb and size limits (the deployment's settings); engine defaults when absent. */
+  readonly limits?: Partial<ReaderLimits>;
   readonly mode: 'validate';
   readonly path: string;
   readonly schema: TableSchema;
@@ -15,6 +17,8 @@ export interface ValidateTask {
 }
 
 export interface RowsTask {
+  /** Zip-bomb and size limits (the deployment's settings); engine defaults when absent. */
+  readonly limits?: Partial<ReaderLimits>;
   readonly mode: 'rows';
   readonly path: string;
   readonly schema: TableSchema;
@@ -28,6 +32,8 @@ export interface RowsTask {
 
 /** Writes the annotated workbook to `out`; the issues follow as `ParentMessage`s. */
 export interface AnnotateTask {
+  /** Zip-bomb and size limits (the deployment's settings); engine defaults when absent. */
+  readonly limits?: Partial<ReaderLimits>;
   readonly mode: 'annotate';
   readonly path: string;
   readonly sheet: string | null;

@@ -10,7 +10,7 @@ import { getSchemaVersion } from '../schemas/index.js';
 import type { UploadRow } from './uploads.repository.js';
 import { failRun, finishAttempt, findUpload, startAttempt, updateProgress } from './uploads.repository.js';
 import { openIssueCopy } from './upload-errors.copy.js';
-import { FileRejectedError, validateInThread } from './validation-thread.js';
+import { FileRejectedError, readerLimits, validateInThread } from './validation-thread.js';
 
 /** The `validate-upload` job's data. */
 export interface ValidateUploadJob {
@@ -68,6 +68,7 @@ export async function runValidation(
         sheet: upload.sheet,
         fileName: upload.file_name,
         maxIssues: deps.config.maxStoredErrors,
+        limits: readerLimits(deps.config),
       },
       {
         onIssues: (issues) => copy.write(issues),

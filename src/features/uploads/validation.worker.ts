@@ -33,6 +33,7 @@ async function runValidate(task: ValidateTask): Promise<void> {
   let sent = 0;
   const report = await validateFile(task.path, task.schema, {
     sheet: task.sheet ?? undefined,
+    limits: task.limits,
     fileName: task.fileName,
     maxErrors: 0,
     onIssue: (issue) => {
@@ -58,6 +59,7 @@ async function runRows(task: RowsTask): Promise<void> {
   try {
     await validateFile(task.path, task.schema, {
       sheet: task.sheet ?? undefined,
+      limits: task.limits,
       maxErrors: 0,
       signal: controller.signal,
       onRow: (row) => {
@@ -106,7 +108,10 @@ let inbox: Inbox | null = null;
 async function runAnnotate(task: AnnotateTask): Promise<void> {
   inbox = new Inbox();
   try {
-    await writeAnnotatedWorkbook(task.path, inbox, task.out, { sheet: task.sheet ?? undefined });
+    await writeAnnotatedWorkbook(task.path, inbox, task.out, {
+      sheet: task.sheet ?? undefined,
+      limits: task.limits,
+    });
   } finally {
     inbox = null;
   }
