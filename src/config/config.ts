@@ -53,7 +53,7 @@ export interface Config {
   readonly anthropicApiKey: string | null;
   /** ANTHROPIC_BASE_URL: the Messages API endpoint. Unset: the SDK's default (https://api.anthropic.com). */
   readonly anthropicBaseUrl: string | null;
-  /** AI_MODEL: the Claude model for every AI feature. Default claude-sonnet-4-5. */
+  /** AI_MODEL: the Claude model for every AI feature. Default claude-sonnet-4-6 (claude-sonnet-4-5 reaches end-of-life on 2026-11-30). */
   readonly aiModel: string;
   /** AI_PRICE_INPUT_PER_MTOK: USD per million input tokens (cost accounting, budgets). Default 3. */
   readonly aiPriceInputPerMtok: number;
@@ -313,7 +313,7 @@ export function loadConfig(env: Env): Config {
     worker: r.bool('WORKER', true),
     anthropicApiKey: r.optional('ANTHROPIC_API_KEY'),
     anthropicBaseUrl: r.url('ANTHROPIC_BASE_URL', ['http:', 'https:']),
-    aiModel: r.string('AI_MODEL', 'claude-sonnet-4-5'),
+    aiModel: r.string('AI_MODEL', 'claude-sonnet-4-6'),
     aiPriceInputPerMtok: r.decimal('AI_PRICE_INPUT_PER_MTOK', 3, 0, 10_000),
     aiPriceOutputPerMtok: r.decimal('AI_PRICE_OUTPUT_PER_MTOK', 15, 0, 10_000),
     aiMonthlyBudgetUsd: r.decimal('AI_MONTHLY_BUDGET_USD', 50, 0, 10_000_000),

@@ -8,7 +8,7 @@ describe('AI settings', () => {
     expect(c).toMatchObject({
       anthropicApiKey: null,
       anthropicBaseUrl: null,
-      aiModel: 'claude-sonnet-4-5',
+      aiModel: 'claude-sonnet-4-6',
       aiPriceInputPerMtok: 3,
       aiPriceOutputPerMtok: 15,
       aiMonthlyBudgetUsd: 50,
