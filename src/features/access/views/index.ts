@@ -1,0 +1,2 @@
+/** The access feature's pages: the account's API tokens. */
+export { tokensPages } from './tokens.pages.js';
