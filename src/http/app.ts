@@ -26,6 +26,8 @@ import { createWebSessions, sessionAuthenticator, webCsrfPlugin, webPlugin } fro
 import { identityPages } from '../features/identity/views/index.js';
 import { uploadsPages } from '../features/uploads/views/index.js';
 import { schemasPages } from '../features/schemas/views/index.js';
+import { tokensPages } from '../features/access/views/index.js';
+import { webhooksPages } from '../features/webhooks/views/index.js';
 
 /** Options for tests and tools; production calls `buildApp(deps)`. */
 export interface BuildAppOptions {
@@ -98,7 +100,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     identity,
     access,
     sessions: webSessions,
-    pages: [identityPages, uploadsPages, schemasPages],
+    pages: [identityPages, uploadsPages, schemasPages, tokensPages, webhooksPages],
   });
   if (options.register) {
     // Test-only routes are public unless they declare otherwise (access checks every other route).
