@@ -11,6 +11,11 @@ import { createUploadsService } from './uploads.service.js';
 export { registerUploadJobs } from './uploads.jobs.js';
 export { createUploadsService, type UploadsService } from './uploads.service.js';
 export type { PublicUpload } from './uploads.schemas.js';
+export { createResultsService, type ResultsService } from './upload-results.service.js';
+export { createUploadStats, type UploadStats, type DashboardStats } from './upload-stats.service.js';
+export { isFinal } from './uploads.mapper.js';
+export { sanitizeName } from './file-name.js';
+export { uploadErrors } from './uploads.errors.js';
 
 /** The upload routes under /api/v1/uploads. */
 export const uploadsPlugin: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {

@@ -1,4 +1,2 @@
 /** The uploads feature's pages: dashboard, upload, report. */
-import type { WebPages } from '../../../web/index.js';
-
-export const uploadsPages: WebPages = async () => {};
+export { uploadsPages } from './uploads.pages.js';

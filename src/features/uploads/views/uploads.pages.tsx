@@ -1,0 +1,234 @@
+/**
+ * Upload pages: dashboard (/), upload form (/uploads/new, POST /uploads), report (/uploads/:id)
+ * with its live fragments, revalidate and delete. They call the same services as the API.
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../../lib/app-error.js';
+import { createSchemasService } from '../../schemas/index.js';
+import { fieldErrorsOf, isHtmx, redirectTo, renderPage, type WebPages } from '../../../web/index.js';
+import { createResultsService } from '../upload-results.service.js';
+import { createUploadStats } from '../upload-stats.service.js';
+import { uploadErrors } from '../uploads.errors.js';
+import { isFinal, toPublicUpload } from '../uploads.mapper.js';
+import { createUploadsService, type StoredFile } from '../uploads.service.js';
+import { sanitizeName } from '../file-name.js';
+import { DashboardPage } from './dashboard.view.js';
+import { ReportPage, type ErrorFilter, type ReportData } from './report.view.js';
+import { UploadPage, type UploadFormState } from './upload-form.view.js';
+import { UploadRow, ValidationProgress } from './upload-status.view.js';
+
+const MB = 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ERRORS_PER_PAGE = 50;
+const PREVIEW_ROWS = 10;
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', format: 'uuid' } },
+  required: ['id'],
+} as const;
+const reportQuery = {
+  type: 'object',
+  properties: {
+    code: { type: 'string', maxLength: 100 },
+    column: { type: 'string', maxLength: 1000 },
+    cursor: { type: 'string', maxLength: 20, pattern: '^[0-9]*$' },
+  },
+} as const;
+const formBody = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+export const uploadsPages: WebPages = async (app, ctx) => {
+  const { deps } = ctx;
+  const uploads = createUploadsService(deps);
+  const results = createResultsService(deps);
+  const stats = createUploadStats(deps);
+  const schemas = createSchemasService(deps);
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.maxUploadMb * MB, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+  });
+
+  async function schemaChoices(request: FastifyRequest) {
+    const page = await schemas.list(request.auth!, { limit: 100 });
+    return page.results.map((s) => ({ id: s.id, name: s.name, version: s.version }));
+  }
+
+  app.get('/', { config: { requires: 'view_upload' }, schema: { hide: true } }, async (request, reply) => {
+    const auth = request.auth!;
+    const [page, dashboard, recent] = await Promise.all([
+      ctx.page(request),
+      stats.dashboard(auth),
+      uploads.list(auth, { limit: 10 }),
+    ]);
+    return renderPage(reply, <DashboardPage page={page} stats={dashboard} uploads={recent.results} />);
+  });
+
+  app.get(
+    '/uploads/new',
+    { config: { requires: 'add_upload' }, schema: { hide: true } },
+    async (request, reply) => {
+      const state: UploadFormState = {
+        schemas: await schemaChoices(request),
+        maxMb: deps.config.maxUploadMb,
+      };
+      const query = request.query as { schema_id?: string };
+      return renderPage(
+        reply,
+        <UploadPage page={await ctx.page(request)} state={{ ...state, schemaId: query.schema_id }} />,
+      );
+    },
+  );
+
+  async function uploadFailed(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    err: AppError,
+    fields: Record<string, string>,
+  ) {
+    const state: UploadFormState = {
+      schemas: await schemaChoices(request),
+      maxMb: deps.config.maxUploadMb,
+      schemaId: fields.schema_id,
+      sheet: fields.sheet,
+      message: err.message,
+      errors: fieldErrorsOf(err),
+    };
+    return renderPage(reply, <UploadPage page={await ctx.page(request)} state={state} />, err.status);
+  }
+
+  app.post(
+    '/uploads',
+    { config: { requires: 'add_upload' }, schema: { hide: true } },
+    async (request, reply) => {
+      const auth = request.auth!;
+      const fields: Record<string, string> = {};
+      let stored: StoredFile | null = null;
+      let fileName = 'upload';
+      try {
+        if (!request.isMultipart()) throw uploadErrors.notMultipart();
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'file') {
+              if (part.fieldname !== 'file' || stored !== null) {
+                part.file.resume();
+                throw uploadErrors.tooManyFiles();
+              }
+              fileName = part.filename;
+              // A browser sends an empty part when no file was chosen.
+              stored = await uploads.storeFile(part.file);
+              if (part.file.truncated) throw uploadErrors.fileTooLarge(deps.config.maxUploadMb);
+            } else if (typeof part.value === 'string') {
+              fields[part.fieldname] = part.value;
+            }
+          }
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (code === 'FST_REQ_FILE_TOO_LARGE') throw uploadErrors.fileTooLarge(deps.config.maxUploadMb);
+          throw err;
+        }
+        if (stored === null || stored.bytes === 0 || fileName === '') throw uploadErrors.missingFile();
+        const schemaId = fields.schema_id?.trim() ?? '';
+        if (!UUID.test(schemaId)) throw uploadErrors.badField('schema_id', 'Choose a schema.');
+        const sheet = fields.sheet?.trim() || null;
+        if (sheet !== null && sheet.length > 255)
+          throw uploadErrors.badField('sheet', 'A sheet name has at most 255 characters.');
+        const file = stored;
+        stored = null; // create() owns the stored file from here (it removes it on refusal).
+        const { upload } = await uploads.create(auth, {
+          file,
+          fileName: sanitizeName(fileName),
+          schemaId,
+          sheet,
+          idempotencyKey: null,
+        });
+        return redirectTo(request, reply, `/uploads/${upload.id}`);
+      } catch (err) {
+        if (stored !== null) await uploads.discard(stored.key);
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        return uploadFailed(request, reply, err, fields);
+      }
+    },
+  );
+
+  async function reportData(request: FastifyRequest, id: string, filter: ErrorFilter): Promise<ReportData> {
+    const auth = request.auth!;
+    const row = await uploads.findOwn(auth, id);
+    const upload = toPublicUpload(row);
+    const schema = await schemas.get(auth, row.schema_id).catch(() => null);
+    const base = { upload, schemaName: schema?.name ?? 'deleted schema', filter };
+    if (upload.status !== 'invalid')
+      return { ...base, byColumn: [], issues: [], nextCursor: null, preview: null };
+    const [byColumn, errors] = await Promise.all([
+      stats.errorsByColumn(row),
+      results.listErrors(row, {
+        code: filter.code || undefined,
+        column: filter.column || undefined,
+        cursor: filter.cursor || undefined,
+        limit: ERRORS_PER_PAGE,
+      }),
+    ]);
+    const firstRow = errors.results.find((i) => i.row > 0)?.row;
+    let preview: ReportData['preview'] = null;
+    if (firstRow !== undefined) {
+      const rows = await results.rows(row, {
+        valid: false,
+        cursor: String(firstRow - 1),
+        limit: PREVIEW_ROWS,
+      });
+      const columns = Object.keys(rows.results[0]?.values ?? {});
+      preview = { columns, rows: rows.results.map((r) => ({ row: r.row, values: r.values })) };
+    }
+    return { ...base, byColumn, issues: errors.results, nextCursor: errors.next_cursor, preview };
+  }
+
+  app.get<{ Params: { id: string }; Querystring: ErrorFilter }>(
+    '/uploads/:id',
+    {
+      config: { requires: 'view_upload' },
+      schema: { hide: true, params: idParams, querystring: reportQuery },
+    },
+    async (request, reply) => {
+      const data = await reportData(request, request.params.id, request.query);
+      return renderPage(reply, <ReportPage page={await ctx.page(request)} data={data} />);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/uploads/:id/progress',
+    { config: { requires: 'view_upload' }, schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      const upload = await uploads.get(request.auth!, request.params.id);
+      // Finished: reload the page, which then shows the report instead of the progress.
+      if (isFinal(upload.status) && isHtmx(request))
+        return reply.code(200).header('hx-refresh', 'true').send('');
+      return renderPage(reply, <ValidationProgress upload={upload} />);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/uploads/:id/row',
+    { config: { requires: 'view_upload' }, schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      const upload = await uploads.get(request.auth!, request.params.id);
+      return renderPage(reply, <UploadRow upload={upload} />);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/uploads/:id/revalidate',
+    { config: { requires: 'change_upload' }, schema: { hide: true, params: idParams, body: formBody } },
+    async (request, reply) => {
+      await uploads.revalidate(request.auth!, request.params.id);
+      return redirectTo(request, reply, `/uploads/${request.params.id}`);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/uploads/:id/delete',
+    { config: { requires: 'delete_upload' }, schema: { hide: true, params: idParams, body: formBody } },
+    async (request, reply) => {
+      await uploads.remove(request.auth!, request.params.id);
+      return redirectTo(request, reply, '/');
+    },
+  );
+};
