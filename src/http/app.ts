@@ -28,6 +28,7 @@ import { uploadsPages } from '../features/uploads/views/index.js';
 import { schemasPages } from '../features/schemas/views/index.js';
 import { tokensPages } from '../features/access/views/index.js';
 import { webhooksPages } from '../features/webhooks/views/index.js';
+import { adminPages } from '../features/admin/views/index.js';
 
 /** Options for tests and tools; production calls `buildApp(deps)`. */
 export interface BuildAppOptions {
@@ -100,7 +101,7 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     identity,
     access,
     sessions: webSessions,
-    pages: [identityPages, uploadsPages, schemasPages, tokensPages, webhooksPages],
+    pages: [identityPages, uploadsPages, schemasPages, tokensPages, webhooksPages, adminPages],
   });
   if (options.register) {
     // Test-only routes are public unless they declare otherwise (access checks every other route).

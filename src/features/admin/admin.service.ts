@@ -44,6 +44,8 @@ function toAdminUser(row: repo.AdminUserRow): AdminUser {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AdminService {
+  /** One user or service account (404 when missing). */
+  getUser(id: string): Promise<AdminUser>;
   listUsers(query: AdminUserQuery): Promise<{ results: AdminUser[]; next_cursor: string | null }>;
   createUser(actor: AuthContext, input: NewAdminUserBody, meta: AuditMeta): Promise<AdminUser>;
   updateUser(actor: AuthContext, id: string, patch: PatchAdminUserBody, meta: AuditMeta): Promise<AdminUser>;
@@ -67,6 +69,8 @@ export function createAdminService(
   }
 
   return {
+    getUser: async (id) => toAdminUser(await requireUser(id)),
+
     async listUsers(query) {
       let afterId: string | null = null;
       if (query.cursor) {
