@@ -67,10 +67,16 @@ describe('object rules and audit across features', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
-    expect((await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: other.accessToken })).status).toBe(404);
-    expect((await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: other.accessToken })).status).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: other.accessToken })).status).toBe(
+      404,
+    );
+    expect((await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: other.accessToken })).status).toBe(
+      404,
+    );
     expect((await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: manager.token })).status).toBe(200);
-    expect((await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: manager.token })).status).toBe(204);
+    expect((await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: manager.token })).status).toBe(
+      204,
+    );
   });
 
   it('upload.deleted is recorded with the actor', async () => {
