@@ -41,6 +41,8 @@ export interface Config {
   readonly maxUploadMb: number;
   /** MAX_STORED_ERRORS: issues stored per upload (counts stay complete past it). Default 100000. */
   readonly maxStoredErrors: number;
+  /** UPLOAD_PROGRESS_MS: how often a validating upload's progress is saved and streamed. Default 500. */
+  readonly uploadProgressMs: number;
   /** ZIP_MAX_UNCOMPRESSED_MB: bytes a workbook may inflate to in all. Default 1024 (1 GiB). */
   readonly zipMaxUncompressedBytes: number;
   /** ZIP_MAX_RATIO: largest compression ratio of any workbook part past 1 MB. Default 100. */
@@ -307,6 +309,7 @@ export function loadConfig(env: Env): Config {
     storageDir: r.string('STORAGE_DIR', `${dataDir.replace(/\/+$/, '')}/uploads`),
     maxUploadMb: r.int('MAX_UPLOAD_MB', 100, 1, 100_000),
     maxStoredErrors: r.int('MAX_STORED_ERRORS', 100_000, 0, 10_000_000),
+    uploadProgressMs: r.int('UPLOAD_PROGRESS_MS', 500, 10, 1000),
     zipMaxUncompressedBytes: r.int('ZIP_MAX_UNCOMPRESSED_MB', 1024, 1, 1_048_576) * 1024 * 1024,
     zipMaxRatio: r.int('ZIP_MAX_RATIO', 100, 2, 100_000),
     bodyLimitBytes: r.int('BODY_LIMIT_KB', 1024, 1, 1_048_576) * 1024,

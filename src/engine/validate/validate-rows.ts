@@ -37,6 +37,8 @@ export interface ValidateOptions {
   onRow?: (row: { number: number; values: Record<string, unknown>; valid: boolean }) => void;
   /** Called at most about 4 times a second, and once at the end. */
   onProgress?: (p: Progress) => void;
+  /** Least time between two `onProgress` calls, in ms. Default 250. */
+  progressIntervalMs?: number;
   signal?: AbortSignal;
 }
 
@@ -87,6 +89,7 @@ export async function validateRows(
   const primaryKey = schema.primaryKey ?? [];
   const rules = schema.fields.map((f) => compileFieldRule(f, primaryKey));
   const { onRow, onProgress, signal } = options;
+  const progressInterval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
 
   let header: HeaderMatch | null = null;
   let bound: Bound[] = [];
@@ -212,7 +215,7 @@ export async function validateRows(
     }
     if (onProgress !== undefined) {
       const now = performance.now();
-      if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+      if (now - lastProgress >= progressInterval) {
         lastProgress = now;
         onProgress(progress());
       }

@@ -11,8 +11,8 @@ import type { Deps } from '../../deps.js';
 import { isFinal, toPublicUpload } from './uploads.mapper.js';
 import { findUpload } from './uploads.repository.js';
 
-/** How often the row is read while a client listens. */
-const POLL_MS = 250;
+/** How often the row is read while a client listens, at most. */
+const MAX_POLL_MS = 250;
 const KEEPALIVE_MS = 15_000;
 
 function event(name: string, data: unknown): string {
@@ -20,10 +20,11 @@ function event(name: string, data: unknown): string {
 }
 
 export function streamUploadEvents(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'config'>,
   reply: FastifyReply,
   uploadId: string,
 ): FastifyReply {
+  const pollMs = Math.min(MAX_POLL_MS, deps.config.uploadProgressMs);
   const closed = new AbortController();
   reply.raw.on('close', () => closed.abort());
 
@@ -52,7 +53,7 @@ export function streamUploadEvents(
         lastSent = Date.now();
         yield ': keep-alive\n\n';
       }
-      await sleep(POLL_MS, undefined, { signal: closed.signal }).catch(() => undefined);
+      await sleep(pollMs, undefined, { signal: closed.signal }).catch(() => undefined);
     }
   }
 

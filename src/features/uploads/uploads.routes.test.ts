@@ -93,6 +93,9 @@ beforeAll(async () => {
     JOB_RETRY_LIMIT: '1',
     JOB_RETRY_DELAY: '0',
     JOB_POLL_INTERVAL_MS: '500',
+    // Progress saved and polled every 20 ms, so the SSE test sees a validation midway however
+    // fast this machine runs it.
+    UPLOAD_PROGRESS_MS: '20',
   });
   registerJobHandlers(t.deps.queue, t.deps);
   await t.deps.queue.start();

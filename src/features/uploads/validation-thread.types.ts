@@ -12,6 +12,8 @@ export interface ValidateTask {
   readonly schema: TableSchema;
   readonly sheet: string | null;
   readonly fileName: string;
+  /** Least ms between two progress messages. */
+  readonly progressIntervalMs?: number;
   /** Issues past this many are counted, not sent. */
   readonly maxIssues: number;
 }

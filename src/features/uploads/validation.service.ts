@@ -20,7 +20,6 @@ export interface ValidateUploadJob {
 }
 
 /** Progress is written at most this often (the API promises at least once a second). */
-const PROGRESS_WRITE_MS = 500;
 
 export type ValidationDeps = Pick<Deps, 'db' | 'pgPool' | 'storage' | 'config' | 'logger'>;
 
@@ -69,12 +68,13 @@ export async function runValidation(
         fileName: upload.file_name,
         maxIssues: deps.config.maxStoredErrors,
         limits: readerLimits(deps.config),
+        progressIntervalMs: Math.min(250, deps.config.uploadProgressMs),
       },
       {
         onIssues: (issues) => copy.write(issues),
         onProgress: (p) => {
           const now = performance.now();
-          if (now - lastWrite < PROGRESS_WRITE_MS) return;
+          if (now - lastWrite < deps.config.uploadProgressMs) return;
           lastWrite = now;
           // One write in flight at a time; a failed progress write is not worth failing the job.
           writing = writing

@@ -34,6 +34,7 @@ async function runValidate(task: ValidateTask): Promise<void> {
   const report = await validateFile(task.path, task.schema, {
     sheet: task.sheet ?? undefined,
     limits: task.limits,
+    progressIntervalMs: task.progressIntervalMs,
     fileName: task.fileName,
     maxErrors: 0,
     onIssue: (issue) => {
