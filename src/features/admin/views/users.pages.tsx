@@ -77,7 +77,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
             class="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4"
             role="search"
           >
-            <Field name="email" label="Email contains" value={q.email ?? ''} />
+            <Field name="email" label="Email contains" value={q.email ?? ''} id="search-email" />
             <Select
               name="role"
               label="Role"
@@ -87,6 +87,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
             <Select
               name="kind"
               label="Kind"
+              id="search-kind"
               value={q.kind ?? ''}
               options={[
                 { value: '', label: 'Any' },
@@ -97,6 +98,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
             <Select
               name="status"
               label="Status"
+              id="search-status"
               value={q.status ?? ''}
               options={[
                 { value: '', label: 'Any' },
@@ -166,17 +168,18 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
           {state.error ? <Alert message={state.error} /> : ''}
           <form method="post" action="/admin/users" class="space-y-3">
             <CsrfField token={page.csrfToken} />
-            <Field name="email" label="Email" type="email" required />
+            <Field name="email" label="Email" type="email" required id="new-email" />
             <Select
               name="kind"
               label="Kind"
+              id="new-kind"
               value="service"
               options={[
                 { value: 'service', label: 'Service account (API tokens only)' },
                 { value: 'user', label: 'User' },
               ]}
             />
-            <Select name="role" label="Role" value="user" options={ROLE_OPTIONS} />
+            <Select name="role" label="Role" value="user" options={ROLE_OPTIONS} id="new-role" />
             <Field
               name="password"
               label="Password (users only, optional)"
