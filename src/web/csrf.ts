@@ -28,10 +28,15 @@ export function isUnsafe(request: FastifyRequest): boolean {
   return !SAFE.has(request.method);
 }
 
-/** True when the browser says the request was made by a page of another site. */
+/**
+ * True when the browser says the request was made by a page of another origin. Sec-Fetch-Site is
+ * trusted when present (every current browser sends it); `same-site` is refused too, since a
+ * sibling subdomain is not us. Without it, the Origin header decides. `Origin: null` alone is not
+ * proof: our Referrer-Policy (no-referrer) makes Chromium send it on our own form posts.
+ */
 export function isCrossSite(request: FastifyRequest): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (site === 'cross-site') return true;
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   if (origin === 'null') return true;

@@ -47,7 +47,7 @@ export function ErrorCodeChart({
                 class="fill-slate-800 text-[13px]"
                 safe
               >
-                {b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label}
+                {b.label.length > 20 ? `${b.label.slice(0, 19)}…` : b.label}
               </text>
               <rect
                 x={String(labelWidth)}

@@ -167,16 +167,19 @@ export const uploadsPages: WebPages = async (app, ctx) => {
         limit: ERRORS_PER_PAGE,
       }),
     ]);
-    const firstRow = errors.results.find((i) => i.row > 0)?.row;
+    // The preview shows the data rows this page of errors is about (header issues have none).
+    const issueRows = new Set(errors.results.map((i) => i.row));
+    const firstRow = Math.min(...issueRows);
     let preview: ReportData['preview'] = null;
-    if (firstRow !== undefined) {
+    if (Number.isFinite(firstRow) && firstRow > 0) {
       const rows = await results.rows(row, {
         valid: false,
         cursor: String(firstRow - 1),
         limit: PREVIEW_ROWS,
       });
-      const columns = Object.keys(rows.results[0]?.values ?? {});
-      preview = { columns, rows: rows.results.map((r) => ({ row: r.row, values: r.values })) };
+      const shown = rows.results.filter((r) => issueRows.has(r.row));
+      const columns = Object.keys(shown[0]?.values ?? {});
+      if (shown.length > 0) preview = { columns, rows: shown.map((r) => ({ row: r.row, values: r.values })) };
     }
     return { ...base, byColumn, issues: errors.results, nextCursor: errors.next_cursor, preview };
   }
