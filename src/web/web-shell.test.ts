@@ -160,3 +160,26 @@ describe('web shell', () => {
     expect(wrong.body).toContain('Email or password is wrong');
   });
 });
+
+describe('sign-in limits', () => {
+  it('applies the per-IP auth limit to the sign-in form too', async () => {
+    const limited = await buildTestApp({ RATE_LIMIT_AUTH: '2' });
+    try {
+      const post = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/login',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+          payload: 'email=a%40example.com&password=wrong-password-1',
+        });
+      expect((await post()).statusCode).toBe(401);
+      expect((await post()).statusCode).toBe(401);
+      const third = await post();
+      expect(third.statusCode).toBe(429);
+      expect(third.headers['retry-after']).toBeDefined();
+      expect(third.body).toContain('Too many requests');
+    } finally {
+      await limited.close();
+    }
+  });
+});

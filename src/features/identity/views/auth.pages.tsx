@@ -3,6 +3,7 @@
  * issued at every sign-in. Wording never tells whether an email has an account.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createRateLimiter, enforceRateLimit } from '../../../http/rate-limit.js';
 import { AppError } from '../../../lib/app-error.js';
 import {
   Alert,
@@ -156,6 +157,18 @@ async function signIn(
 const formSchema = { body: { type: 'object', additionalProperties: { type: 'string' } } } as const;
 
 export const authPages: WebPages = async (app, ctx) => {
+  // The same per-IP window as the API's auth routes (one key), so two doors do not double it.
+  const limiter = createRateLimiter(ctx.deps.kv);
+  const authLimit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await enforceRateLimit(
+      limiter,
+      reply,
+      `auth:ip:${request.ip}`,
+      ctx.deps.config.rateLimitAuthPerMinute,
+      60,
+    );
+  };
+
   app.get<{ Querystring: { next?: string } }>(
     '/login',
     { config: { requires: 'public' }, schema: { hide: true } },
@@ -167,7 +180,7 @@ export const authPages: WebPages = async (app, ctx) => {
 
   app.post(
     '/login',
-    { config: { requires: 'public' }, schema: { hide: true, ...formSchema } },
+    { config: { requires: 'public' }, schema: { hide: true, ...formSchema }, preHandler: authLimit },
     async (request, reply) => {
       const email = str(request.body, 'email').trim();
       const password = str(request.body, 'password');
@@ -199,7 +212,7 @@ export const authPages: WebPages = async (app, ctx) => {
 
   app.post(
     '/signup',
-    { config: { requires: 'public' }, schema: { hide: true, ...formSchema } },
+    { config: { requires: 'public' }, schema: { hide: true, ...formSchema }, preHandler: authLimit },
     async (request, reply) => {
       const input = {
         email: str(request.body, 'email').trim(),
@@ -237,7 +250,7 @@ export const authPages: WebPages = async (app, ctx) => {
       if (bound) await ctx.sessions.end(bound.token);
       clearSessionCookie(reply, ctx.deps.config);
       // To the dashboard, which sends the now anonymous visitor on to the sign-in page.
-    return redirectTo(request, reply, '/');
+      return redirectTo(request, reply, '/');
     },
   );
 };
