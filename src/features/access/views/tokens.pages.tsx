@@ -15,6 +15,7 @@ import {
   Field,
   Layout,
   buttonClass,
+  isHtmx,
   redirectTo,
   renderPage,
   type PageContext,
@@ -125,7 +126,15 @@ function TokensPage({ page, state }: { page: PageContext; state: TokensState }):
                       <td class="py-2">
                         <details>
                           <summary class="cursor-pointer text-sm font-medium text-red-800">Revoke…</summary>
-                          <form method="post" action={`/account/tokens/${t.id}/revoke`} class="mt-2">
+                          <form
+                            method="post"
+                            action={`/account/tokens/${t.id}/revoke`}
+                            hx-post={`/account/tokens/${t.id}/revoke`}
+                            hx-target="#tokens"
+                            hx-select="#tokens"
+                            hx-swap="outerHTML"
+                            class="mt-2"
+                          >
                             <CsrfField token={page.csrfToken} />
                             <button type="submit" class={buttonClass('danger')}>
                               Revoke now
@@ -260,6 +269,8 @@ export const tokensPages: WebPages = async (app, ctx) => {
     { config: { requires: 'delete_apitoken' }, schema: { ...formSchema, params: idParams } },
     async (request, reply) => {
       await ctx.access.tokens.revoke(requireAuth(request), request.params.id, auditMeta(request));
+      // HTMX swaps the token list in place; a plain form post reloads the page.
+      if (isHtmx(request)) return render(request, reply, {});
       return redirectTo(request, reply, '/account/tokens');
     },
   );

@@ -153,74 +153,76 @@ function AuditPage(props: {
           <Button variant="secondary">Filter</Button>
         </div>
       </form>
-      {props.error ? <Alert message={props.error} /> : ''}
-      <Card title="Events, newest first" id="audit">
-        <div class="overflow-x-auto">
-          <table class="min-w-full divide-y divide-slate-200 text-sm">
-            <caption class="sr-only">Audit events</caption>
-            <thead class="text-left text-slate-700">
-              <tr>
-                <th scope="col" class="py-2 pr-3 font-semibold">
-                  Time (UTC)
-                </th>
-                <th scope="col" class="py-2 pr-3 font-semibold">
-                  Action
-                </th>
-                <th scope="col" class="py-2 pr-3 font-semibold">
-                  Actor
-                </th>
-                <th scope="col" class="py-2 pr-3 font-semibold">
-                  Target
-                </th>
-                <th scope="col" class="py-2 pr-3 font-semibold">
-                  IP
-                </th>
-                <th scope="col" class="py-2 font-semibold">
-                  Details
-                </th>
-              </tr>
-            </thead>
-            <tbody class="divide-y divide-slate-100">
-              {props.events.map((e) => (
-                <tr data-audit-row>
-                  <td class="py-2 pr-3 whitespace-nowrap">{e.created_at.slice(0, 19).replace('T', ' ')}</td>
-                  <td class="py-2 pr-3 font-mono text-xs" safe>
-                    {e.action}
-                  </td>
-                  <td class="py-2 pr-3 text-xs">
-                    {e.actor.user_id ? (
-                      <a class={link} href={`/admin/users/${e.actor.user_id}`}>
-                        {actorText(e)}
-                      </a>
-                    ) : (
-                      actorText(e)
-                    )}
-                  </td>
-                  <td class="py-2 pr-3 text-xs break-all" safe>
-                    {e.target ? `${e.target.type} ${e.target.id ?? ''}` : '—'}
-                  </td>
-                  <td class="py-2 pr-3 text-xs" safe>
-                    {e.ip ?? '—'}
-                  </td>
-                  <td class="max-w-xs py-2 font-mono text-xs break-all text-slate-700" safe>
-                    {JSON.stringify(e.details)}
-                  </td>
+      <div id="audit-results">
+        {props.error ? <Alert message={props.error} /> : ''}
+        <Card title="Events, newest first" id="audit">
+          <div class="overflow-x-auto">
+            <table class="min-w-full divide-y divide-slate-200 text-sm">
+              <caption class="sr-only">Audit events</caption>
+              <thead class="text-left text-slate-700">
+                <tr>
+                  <th scope="col" class="py-2 pr-3 font-semibold">
+                    Time (UTC)
+                  </th>
+                  <th scope="col" class="py-2 pr-3 font-semibold">
+                    Action
+                  </th>
+                  <th scope="col" class="py-2 pr-3 font-semibold">
+                    Actor
+                  </th>
+                  <th scope="col" class="py-2 pr-3 font-semibold">
+                    Target
+                  </th>
+                  <th scope="col" class="py-2 pr-3 font-semibold">
+                    IP
+                  </th>
+                  <th scope="col" class="py-2 font-semibold">
+                    Details
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {props.events.length === 0 ? <p class="text-sm text-slate-700">No events match.</p> : ''}
-        {props.next ? (
-          <p class="mt-3">
-            <a class={link} href={nextHref}>
-              Older events
-            </a>
-          </p>
-        ) : (
-          ''
-        )}
-      </Card>
+              </thead>
+              <tbody class="divide-y divide-slate-100">
+                {props.events.map((e) => (
+                  <tr data-audit-row>
+                    <td class="py-2 pr-3 whitespace-nowrap">{e.created_at.slice(0, 19).replace('T', ' ')}</td>
+                    <td class="py-2 pr-3 font-mono text-xs" safe>
+                      {e.action}
+                    </td>
+                    <td class="py-2 pr-3 text-xs">
+                      {e.actor.user_id ? (
+                        <a class={link} href={`/admin/users/${e.actor.user_id}`}>
+                          {actorText(e)}
+                        </a>
+                      ) : (
+                        actorText(e)
+                      )}
+                    </td>
+                    <td class="py-2 pr-3 text-xs break-all" safe>
+                      {e.target ? `${e.target.type} ${e.target.id ?? ''}` : '—'}
+                    </td>
+                    <td class="py-2 pr-3 text-xs" safe>
+                      {e.ip ?? '—'}
+                    </td>
+                    <td class="max-w-xs py-2 font-mono text-xs break-all text-slate-700" safe>
+                      {JSON.stringify(e.details)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {props.events.length === 0 ? <p class="text-sm text-slate-700">No events match.</p> : ''}
+          {props.next ? (
+            <p class="mt-3">
+              <a class={link} href={nextHref}>
+                Older events
+              </a>
+            </p>
+          ) : (
+            ''
+          )}
+        </Card>
+      </div>
     </Shell>
   );
 }

@@ -74,7 +74,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
           <form
             method="get"
             action="/admin/users"
-            class="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4"
+            class="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2"
             role="search"
           >
             <Field name="email" label="Email contains" value={q.email ?? ''} id="search-email" />
@@ -106,7 +106,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
                 { value: 'inactive', label: 'Deactivated' },
               ]}
             />
-            <div class="sm:col-span-4">
+            <div class="sm:col-span-2">
               <Button variant="secondary">Search</Button>
             </div>
           </form>

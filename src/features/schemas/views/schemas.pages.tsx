@@ -4,7 +4,7 @@
  * throughout; the editor's script only adds row controls and the live JSON view.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,20 +23,18 @@ import { draftFromForm, schemaFromDraft, SchemaFormError } from './schema-form.j
 import { SchemasListView, SchemaVersionsView } from './schemas-list.view.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The editor script sits beside this file in src/ (and is not compiled): find it from dist too. */
+/**
+ * The editor script sits beside this file in src/ and is not compiled: from dist/ (tsc's outDir),
+ * walk up to the repository and read it from src/.
+ */
 function editorScript(): Buffer {
-  const candidates = [
-    path.join(here, 'schema-editor.client.js'),
-    path.resolve(here, '../../../../../src/features/schemas/views/schema-editor.client.js'),
-  ];
+  const relative = path.join('src', 'features', 'schemas', 'views', 'schema-editor.client.js');
+  const candidates = [path.join(here, 'schema-editor.client.js')];
+  for (let dir = here, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, relative));
   for (const file of candidates) {
-    try {
-      return readFileSync(file);
-    } catch {
-      // try the next place
-    }
+    if (existsSync(file)) return readFileSync(file);
   }
-  throw new Error('schema-editor.client.js not found');
+  throw new Error(`schema-editor.client.js not found (looked in ${candidates.join(', ')})`);
 }
 
 const formSchema = { hide: true, body: { type: 'object', additionalProperties: true } } as const;

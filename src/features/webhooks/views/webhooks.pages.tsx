@@ -14,6 +14,7 @@ import {
   Field,
   Layout,
   buttonClass,
+  isHtmx,
   redirectTo,
   renderPage,
   type PageContext,
@@ -158,7 +159,14 @@ function EndpointPage(props: {
         {endpoint.description || endpoint.event_types.join(', ')}
       </p>
       <div class="mb-6 flex flex-wrap items-start gap-3">
-        <form method="post" action={`/account/webhooks/${endpoint.id}/test`}>
+        <form
+          method="post"
+          action={`/account/webhooks/${endpoint.id}/test`}
+          hx-post={`/account/webhooks/${endpoint.id}/test`}
+          hx-target="#deliveries"
+          hx-select="#deliveries"
+          hx-swap="outerHTML"
+        >
           <CsrfField token={page.csrfToken} />
           <Button>Send test event</Button>
         </form>
@@ -294,25 +302,32 @@ export const webhooksPages: WebPages = async (app, ctx) => {
     },
   );
 
+  async function endpointPage(request: FastifyRequest, reply: FastifyReply, id: string, cursor?: string) {
+    const auth = requireAuth(request);
+    const endpoint = await service.get(auth, id);
+    const deliveries = await service.deliveries(auth, endpoint.id, { limit: 20, cursor });
+    const page = await ctx.page(request);
+    return renderPage(
+      reply,
+      <EndpointPage
+        page={page}
+        endpoint={endpoint}
+        deliveries={deliveries.results}
+        nextCursor={deliveries.next_cursor}
+      />,
+    );
+  }
+
   app.get<{ Params: { id: string }; Querystring: { cursor?: string } }>(
     '/account/webhooks/:id',
     { config: { requires: 'view_webhook' }, schema: { hide: true, params: idParams } },
-    async (request, reply) => {
-      const auth = requireAuth(request);
-      const endpoint = await service.get(auth, request.params.id);
-      const cursor = typeof request.query.cursor === 'string' ? request.query.cursor : undefined;
-      const deliveries = await service.deliveries(auth, endpoint.id, { limit: 20, cursor });
-      const page = await ctx.page(request);
-      return renderPage(
+    (request, reply) =>
+      endpointPage(
+        request,
         reply,
-        <EndpointPage
-          page={page}
-          endpoint={endpoint}
-          deliveries={deliveries.results}
-          nextCursor={deliveries.next_cursor}
-        />,
-      );
-    },
+        request.params.id,
+        typeof request.query.cursor === 'string' ? request.query.cursor : undefined,
+      ),
   );
 
   app.post<{ Params: { id: string } }>(
@@ -320,6 +335,8 @@ export const webhooksPages: WebPages = async (app, ctx) => {
     { config: { requires: 'change_webhook' }, schema: { ...formSchema, params: idParams } },
     async (request, reply) => {
       await service.test(requireAuth(request), request.params.id);
+      // HTMX swaps the delivery log in place; a plain form post reloads the page.
+      if (isHtmx(request)) return endpointPage(request, reply, request.params.id);
       return redirectTo(request, reply, `/account/webhooks/${request.params.id}`);
     },
   );
