@@ -183,3 +183,35 @@ describe('sign-in limits', () => {
     }
   });
 });
+
+describe('password change', () => {
+  it('ends the sessions started before it and keeps this browser signed in with a new id', async () => {
+    const { cookie, csrf } = await signUp('rotate@example.com');
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      payload: 'email=rotate%40example.com&password=a-long-Passphrase-42',
+    });
+    const otherCookie = String(other.headers['set-cookie']).split(';')[0] as string;
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/account/password',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie },
+      payload: new URLSearchParams({
+        _csrf: csrf,
+        current_password: 'a-long-Passphrase-42',
+        new_password: 'another-Passphrase-77',
+      }).toString(),
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.body).toContain('Password changed.');
+    const fresh = String(changed.headers['set-cookie']).split(';')[0] as string;
+    expect(fresh).not.toBe(cookie);
+    const me = (c: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/users/me', headers: { cookie: c } });
+    expect((await me(fresh)).statusCode).toBe(200);
+    expect((await me(cookie)).statusCode).toBe(401);
+    expect((await me(otherCookie)).statusCode).toBe(401);
+  });
+});

@@ -13,7 +13,7 @@ export interface WebSessionRow {
 
 export async function insertSession(
   db: Db,
-  row: Omit<WebSessionRow, 'created_at' | 'last_seen_at'> & { ip: string | null; user_agent: string | null },
+  row: Omit<WebSessionRow, 'last_seen_at'> & { ip: string | null; user_agent: string | null },
 ): Promise<void> {
   await db.insertInto('web_sessions').values(row).execute();
 }

@@ -63,7 +63,11 @@ export function createWebSessions(
   async function start(user: { id: string; role: UserRole }, meta: SessionMeta): Promise<StartedSession> {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
+    // Identity's revocation cut-off is rounded up to the next second (see bumpTokensValidAfter); a
+    // session started right after a password change must not be born before it, or it is revoked.
+    const validAfterMs = ((await identity.revocation.userState(user.id))?.validAfter ?? 0) * 1000;
     await repo.insertSession(deps.db, {
+      created_at: new Date(Math.max(Date.now(), validAfterMs)),
       id_hash: hashOf(token),
       user_id: user.id,
       role: user.role,

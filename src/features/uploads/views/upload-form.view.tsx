@@ -3,6 +3,7 @@
  * and a real progress bar (XHR upload events), then follows the redirect to the report page,
  * where the validation progress shows live.
  */
+import { progressClass } from './upload-status.view.js';
 import {
   Alert,
   Card,
@@ -94,7 +95,7 @@ export function UploadPage({ page, state }: { page: PageContext; state: UploadFo
             hidden
             max="100"
             value="0"
-            class="h-3 w-full"
+            class={progressClass}
             aria-label="Upload progress"
           ></progress>
           <p data-upload-status class="text-sm text-slate-700" aria-live="polite"></p>

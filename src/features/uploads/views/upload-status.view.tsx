@@ -9,6 +9,11 @@ const BADGE: Record<PublicUpload['status'], string> = {
   failed: 'bg-red-100 text-red-900',
 };
 
+/** A styled native <progress> (its value is an attribute, so no inline style is needed under our CSP). */
+export const progressClass =
+  'h-3 w-full appearance-none overflow-hidden rounded-full bg-slate-200 [&::-webkit-progress-bar]:bg-slate-200 ' +
+  '[&::-webkit-progress-value]:bg-indigo-600 [&::-moz-progress-bar]:bg-indigo-600';
+
 export function isRunning(upload: PublicUpload): boolean {
   return upload.status === 'queued' || upload.status === 'validating';
 }
@@ -62,7 +67,7 @@ export function ValidationProgress({ upload }: { upload: PublicUpload }): JSX.El
         </span>
       </div>
       <progress
-        class="h-3 w-full"
+        class={progressClass}
         max="100"
         value={String(percent)}
         aria-label="Validation progress"
