@@ -121,4 +121,26 @@ describe('admin pages', () => {
     const unknown = await admin.get('/admin/audit?actor=nobody@example.test');
     expect(unknown.status).toBe(422);
   });
+
+  it('pages through the audit log with the filters kept', async () => {
+    for (let i = 0; i < 52; i++) {
+      const res = await admin.post('/admin/users', {
+        email: `bulk-${i}@example.test`,
+        kind: 'service',
+        role: 'guest',
+      });
+      expect(res.status).toBe(303);
+    }
+    const first = await admin.get('/admin/audit?action=user.created');
+    expect(first.html.match(/data-audit-row/g)).toHaveLength(50);
+    const next = /href="(\/admin\/audit\?[^"]+)">\s*Older events/
+      .exec(first.html)?.[1]
+      ?.replace(/&amp;/g, '&');
+    expect(next).toContain('action=user.created');
+    const second = await admin.get(String(next));
+    expect(second.status).toBe(200);
+    const rows = second.html.match(/data-audit-row/g) ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(second.html).not.toContain('>admin.role_updated<');
+  });
 });
