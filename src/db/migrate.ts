@@ -31,7 +31,13 @@ export async function migrateToLatest(
   return db.connection().execute(async (lockConn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(lockConn);
     try {
-      const migrator = new Migrator({ db, provider: new StaticProvider(migrations) });
+      // Features number their migrations in their own range (0020 uploads, 0030 ai, …), so a new
+      // one can sort before one a database already has: apply it instead of refusing to start.
+      const migrator = new Migrator({
+        db,
+        provider: new StaticProvider(migrations),
+        allowUnorderedMigrations: true,
+      });
       const { error, results } = await migrator.migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');
       if (error !== undefined) {

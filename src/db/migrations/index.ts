@@ -7,6 +7,7 @@ import * as m0001Identity from './0001-identity.js';
 import * as m0010Schemas from './0010-schemas.js';
 import * as m0011EventsWebhooks from './0011-events-webhooks.js';
 import * as m0020Uploads from './0020-uploads.js';
+import * as m0022UploadMapping from './0022-upload-mapping.js';
 import * as m0030Ai from './0030-ai.js';
 import * as m0040Access from './0040-access.js';
 import * as m0041Audit from './0041-audit.js';
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0010_schemas': m0010Schemas,
   '0011_events_webhooks': m0011EventsWebhooks,
   '0020_uploads': m0020Uploads,
+  '0022_upload_mapping': m0022UploadMapping,
   '0030_ai': m0030Ai,
   '0040_access': m0040Access,
   '0041_audit': m0041Audit,

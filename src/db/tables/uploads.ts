@@ -50,6 +50,11 @@ export interface UploadsTable {
   /** For `failed`: the engine's (or platform's) error code and message. */
   error_code: Defaulted<string | null>;
   error_message: Defaulted<string | null>;
+  /**
+   * Confirmed header → field mapping (normalised header keys) the current run validates with: a
+   * snapshot of the schema's confirmed mappings, reused to re-read rows. Null: none (or before 0022).
+   */
+  header_mapping: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   started_at: NullableTimestamp;

@@ -6,10 +6,9 @@
  * change its status or its errors. Rows past the limit and columns not allowed are never read
  * into a request.
  *
- * Rows are read the way the upload's validation read them (same schema version and sheet, no
- * header mapping), so "valid" here means what it meant in the upload's report. When uploads start
- * validating with the schema's confirmed mappings (`confirmedHeaderMapping`), they should keep the
- * mapping they used on the upload and this read should use that snapshot too.
+ * Rows are read the way the upload's validation read them (same schema version, sheet and header
+ * mapping: the snapshot of the schema's confirmed mappings kept on the upload), so "valid" here
+ * means what it meant in the upload's report.
  */
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.js';
@@ -83,7 +82,7 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
     path: string,
     fields: readonly Field[],
     schema: Parameters<typeof validateFile>[1],
-    options: { sheet: string | null; limit: number },
+    options: { sheet: string | null; headerMapping: Record<string, string> | null; limit: number },
   ): Promise<{ row: number; values: Record<string, unknown> }[]> {
     const rows: { row: number; values: Record<string, unknown> }[] = [];
     const controller = new AbortController();
@@ -91,6 +90,7 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
     try {
       await validateFile(path, schema, {
         ...(options.sheet ? { sheet: options.sheet } : {}),
+        ...(options.headerMapping ? { headerMapping: options.headerMapping } : {}),
         maxErrors: 0,
         signal: controller.signal,
         onRow: (r) => {
@@ -164,6 +164,7 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
           ? []
           : await readValidRows(path, fields, schema, {
               sheet: upload.sheet,
+              headerMapping: upload.header_mapping,
               limit: config.aiAnomalyMaxRows,
             });
 

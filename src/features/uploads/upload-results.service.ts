@@ -14,7 +14,12 @@ import { uploadErrors } from './uploads.errors.js';
 import * as repo from './uploads.repository.js';
 import type { UploadRow } from './uploads.repository.js';
 import type { ErrorListQuery, RowListQuery } from './uploads.schemas.js';
-import { annotateInThread, readerLimits, readRowsInThread } from './validation-thread.js';
+import {
+  annotateInThread,
+  readerLimits,
+  readHeadersInThread,
+  readRowsInThread,
+} from './validation-thread.js';
 import type { DataRow } from './validation-thread.types.js';
 
 export type ResultsDeps = Pick<Deps, 'config' | 'db' | 'dbRead' | 'storage' | 'logger'>;
@@ -48,6 +53,15 @@ export function createResultsService(deps: ResultsDeps) {
   }
 
   return {
+    /** The file's header row (cell texts, null for empty cells), read from the stored file. */
+    async headers(row: UploadRow): Promise<(string | null)[]> {
+      return readHeadersInThread({
+        path: await deps.storage.localPath(row.storage_key),
+        sheet: row.sheet,
+        limits: readerLimits(deps.config),
+      });
+    },
+
     async listErrors(row: UploadRow, query: ErrorListQuery) {
       const attempt = resultAttempt(row);
       const limit = query.limit ?? 100;
@@ -135,6 +149,7 @@ export function createResultsService(deps: ResultsDeps) {
         path: await deps.storage.localPath(row.storage_key),
         schema: schema.schema,
         sheet: row.sheet,
+        ...(row.header_mapping ? { headerMapping: row.header_mapping } : {}),
         afterRow: query.cursor === undefined ? 0 : Number(query.cursor),
         limit,
         valid: query.valid ?? null,

@@ -24,6 +24,7 @@ export function toPublicUpload(row: UploadRow): PublicUpload {
     errors_stored: row.errors_stored,
     errors_truncated:
       row.error_count !== null && row.errors_stored !== null && row.error_count > row.errors_stored,
+    header_mapping: row.header_mapping,
     error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
     created_at: row.created_at.toISOString(),
     started_at: iso(row.started_at),

@@ -70,6 +70,21 @@ export async function startAttempt(db: Executor, id: string, runId: string): Pro
     .executeTakeFirst();
 }
 
+/** Records the header mapping `attempt` validates with (see UploadsTable.header_mapping). */
+export async function setHeaderMapping(
+  db: Executor,
+  id: string,
+  attempt: number,
+  mapping: Record<string, string>,
+): Promise<void> {
+  await db
+    .updateTable('uploads')
+    .set({ header_mapping: JSON.stringify(mapping) })
+    .where('id', '=', id)
+    .where('attempt', '=', attempt)
+    .execute();
+}
+
 export async function updateProgress(
   db: Executor,
   id: string,
@@ -184,6 +199,7 @@ export async function requeue(
     errors_stored: null,
     error_code: null,
     error_message: null,
+    header_mapping: null,
     started_at: null,
     finished_at: null,
   };

@@ -9,6 +9,7 @@ import type { ReaderLimits, ValidationIssue } from '../../engine/index.js';
 import type {
   AnnotateTask,
   DataRow,
+  HeadersTask,
   ParentMessage,
   ReportSummary,
   RowsTask,
@@ -226,4 +227,16 @@ export function annotateInThread(
       send({ type: 'end' });
     },
   ).then(() => undefined);
+}
+
+/** Reads the file's header row (cell texts; null for empty cells) in a worker thread. */
+export function readHeadersInThread(
+  task: Omit<HeadersTask, 'mode'>,
+  signal?: AbortSignal,
+): Promise<(string | null)[]> {
+  return runThread(
+    { mode: 'headers', ...task },
+    (message) => (message.type === 'headers' ? message.headers : undefined),
+    signal,
+  );
 }

@@ -11,6 +11,8 @@ export interface ValidateTask {
   readonly path: string;
   readonly schema: TableSchema;
   readonly sheet: string | null;
+  /** Confirmed header → field mapping (the engine's `headerMapping`). */
+  readonly headerMapping?: Readonly<Record<string, string>>;
   readonly fileName: string;
   /** Least ms between two progress messages. */
   readonly progressIntervalMs?: number;
@@ -25,6 +27,8 @@ export interface RowsTask {
   readonly path: string;
   readonly schema: TableSchema;
   readonly sheet: string | null;
+  /** The mapping the upload was validated with, so "valid" means what it meant in its report. */
+  readonly headerMapping?: Readonly<Record<string, string>>;
   /** Rows with a number up to this are skipped (the cursor). */
   readonly afterRow: number;
   readonly limit: number;
@@ -42,7 +46,15 @@ export interface AnnotateTask {
   readonly out: string;
 }
 
-export type ThreadTask = ValidateTask | RowsTask | AnnotateTask;
+/** Reads the header row (the first non-blank row) of a file: its cell texts, null for empty cells. */
+export interface HeadersTask {
+  readonly limits?: Partial<ReaderLimits>;
+  readonly mode: 'headers';
+  readonly path: string;
+  readonly sheet: string | null;
+}
+
+export type ThreadTask = ValidateTask | RowsTask | AnnotateTask | HeadersTask;
 
 /** Sent after an AnnotateTask: its issues in order, then `end`. */
 export type ParentMessage =
@@ -67,4 +79,5 @@ export type ThreadMessage =
   | { readonly type: 'report'; readonly report: ReportSummary }
   | { readonly type: 'rows'; readonly rows: DataRow[]; readonly more: boolean }
   | { readonly type: 'annotated' }
+  | { readonly type: 'headers'; readonly headers: (string | null)[] }
   | { readonly type: 'failed'; readonly engine: boolean; readonly code: string; readonly message: string };

@@ -6,9 +6,17 @@
  */
 import type { Deps } from '../../deps.js';
 import { recordEvent } from '../events/index.js';
+import { confirmedHeaderMapping } from '../ai/index.js';
 import { getSchemaVersion } from '../schemas/index.js';
 import type { UploadRow } from './uploads.repository.js';
-import { failRun, finishAttempt, findUpload, startAttempt, updateProgress } from './uploads.repository.js';
+import {
+  failRun,
+  finishAttempt,
+  findUpload,
+  setHeaderMapping,
+  startAttempt,
+  updateProgress,
+} from './uploads.repository.js';
 import { openIssueCopy } from './upload-errors.copy.js';
 import { FileRejectedError, readerLimits, validateInThread } from './validation-thread.js';
 
@@ -53,6 +61,11 @@ export async function runValidation(
     return;
   }
 
+  // The schema's confirmed mappings, as they are now, are this run's: recorded on the upload so
+  // re-reading its rows (and reviewing them) later matches exactly what this validation saw.
+  const headerMapping = await confirmedHeaderMapping(db, upload.schema_id);
+  await setHeaderMapping(db, upload.id, upload.attempt, headerMapping);
+
   const path = await deps.storage.localPath(upload.storage_key);
   const copy = openIssueCopy(deps.pgPool, upload.id, upload.attempt);
   let lastWrite = 0;
@@ -65,6 +78,7 @@ export async function runValidation(
         path,
         schema: schema.schema,
         sheet: upload.sheet,
+        headerMapping,
         fileName: upload.file_name,
         maxIssues: deps.config.maxStoredErrors,
         limits: readerLimits(deps.config),

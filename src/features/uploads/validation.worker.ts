@@ -7,7 +7,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import {
+  cellText,
   isEngineError,
+  openSpreadsheet,
   validateFile,
   writeAnnotatedWorkbook,
   type ValidationIssue,
@@ -15,6 +17,7 @@ import {
 import type {
   AnnotateTask,
   DataRow,
+  HeadersTask,
   ParentMessage,
   RowsTask,
   ThreadMessage,
@@ -36,6 +39,7 @@ async function runValidate(task: ValidateTask): Promise<void> {
     limits: task.limits,
     progressIntervalMs: task.progressIntervalMs,
     fileName: task.fileName,
+    headerMapping: task.headerMapping,
     maxErrors: 0,
     onIssue: (issue) => {
       if (sent >= task.maxIssues) return;
@@ -61,6 +65,7 @@ async function runRows(task: RowsTask): Promise<void> {
     await validateFile(task.path, task.schema, {
       sheet: task.sheet ?? undefined,
       limits: task.limits,
+      headerMapping: task.headerMapping,
       maxErrors: 0,
       signal: controller.signal,
       onRow: (row) => {
@@ -76,6 +81,25 @@ async function runRows(task: RowsTask): Promise<void> {
   }
   const more = rows.length > task.limit;
   post({ type: 'rows', rows: rows.slice(0, task.limit), more });
+}
+
+/** The header row as the validation sees it: the first row with a non-empty cell. */
+async function runHeaders(task: HeadersTask): Promise<void> {
+  const sheet = await openSpreadsheet(task.path, { sheet: task.sheet ?? undefined, limits: task.limits });
+  let headers: (string | null)[] = [];
+  try {
+    outer: for await (const batch of sheet.rows()) {
+      for (const row of batch) {
+        if (row.cells.some((c) => c !== undefined && !(c.t === 's' && c.v === ''))) {
+          headers = Array.from(row.cells, (c) => cellText(c)?.trim() || null);
+          break outer;
+        }
+      }
+    }
+  } finally {
+    await sheet.close();
+  }
+  post({ type: 'headers', headers });
 }
 
 /** The issues of the running AnnotateTask, as the parent sends them. */
@@ -123,6 +147,7 @@ async function run(task: ThreadTask): Promise<void> {
   try {
     if (task.mode === 'validate') await runValidate(task);
     else if (task.mode === 'rows') await runRows(task);
+    else if (task.mode === 'headers') await runHeaders(task);
     else await runAnnotate(task);
   } catch (err) {
     if (isEngineError(err)) post({ type: 'failed', engine: true, code: err.code, message: err.message });
