@@ -19,6 +19,11 @@ import {
 } from './harness.js';
 import { XSS } from './workbooks.js';
 
+/** What the page's clipboard looks like (the tests compile without the DOM library). */
+interface ClipboardHost {
+  navigator: { clipboard: { readText(): Promise<string> } };
+}
+
 let server: WebServer;
 const notFound: string[] = [];
 /**
@@ -93,7 +98,9 @@ describe.skipIf(!hasChromium)(
       expect(token).toMatch(/^intk_[A-Za-z0-9_-]{43}$/);
       await page.getByRole('button', { name: 'Copy' }).click();
       await page.getByRole('button', { name: 'Copied' }).waitFor();
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+      expect(
+        await page.evaluate(() => (globalThis as unknown as ClipboardHost).navigator.clipboard.readText()),
+      ).toBe(token);
       await screenshot(page, 'account-token-created');
 
       const api = await fetch(`${base}/api/v1/schemas`, { headers: { authorization: `Bearer ${token}` } });
@@ -108,7 +115,7 @@ describe.skipIf(!hasChromium)(
       await screenshot(page, 'account-tokens');
 
       // A marker that survives only if the page is not reloaded: HTMX swaps the list in place.
-      await page.evaluate(() => Object.assign(window, { stillHere: true }));
+      await page.evaluate(() => Object.assign(globalThis, { stillHere: true }));
       await row.getByText('Revoke…').click();
       await row.getByRole('button', { name: 'Revoke now' }).click();
       await page.waitForLoadState('load');
