@@ -51,15 +51,13 @@ const needsBodyCheck = new WeakSet<FastifyRequest>();
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
- * Form bodies and the CSRF checks, app-wide. Register it right after identity, before any route
+ * The CSRF checks, app-wide. Register it right after identity, before any route
  * plugin: Fastify applies hooks only to routes registered after them.
  */
 const csrfPlugin: FastifyPluginAsync<{ deps: Deps; sessions: WebSessions }> = async (
   app,
   { deps, sessions },
 ) => {
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
-
   // After the authenticators (registered earlier, app-wide) and before route-level access checks.
   app.addHook('onRequest', async (request, reply) => {
     if (checkCsrfEarly(request, sessions) === 'check-body') needsBodyCheck.add(request);
@@ -115,7 +113,13 @@ const plugin: FastifyPluginAsync<WebPluginOptions> = async (app, options) => {
       };
     },
   };
-  for (const pages of options.pages) await app.register(pages, context);
+  // Form bodies are parsed for pages only: the API keeps answering 415 to anything but JSON.
+  for (const pages of options.pages) {
+    await app.register(async (scope) => {
+      await scope.register(formbody, { bodyLimit: 64 * 1024 });
+      await scope.register(pages, context);
+    });
+  }
 };
 
 export const webPlugin = fp(plugin, { name: 'intake-web', fastify: '5.x' });
