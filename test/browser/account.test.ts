@@ -113,13 +113,16 @@ describe.skipIf(!hasChromium)(
       expect(await row.textContent()).toContain(`${token.slice(0, 13)}…`);
       expect(await row.textContent()).toContain(XSS);
       await screenshot(page, 'account-tokens');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, 'account-tokens-phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       // A marker that survives only if the page is not reloaded: HTMX swaps the list in place.
       await page.evaluate(() => Object.assign(globalThis, { stillHere: true }));
       await row.getByText('Revoke…').click();
       await row.getByRole('button', { name: 'Revoke now' }).click();
-      await page.waitForLoadState('load');
-      expect(await page.locator('[data-token-row]').count()).toBe(0);
+      await expect.poll(() => page.locator('[data-token-row]').count(), { timeout: 5000 }).toBe(0);
+      expect(await page.evaluate(() => 'stillHere' in globalThis)).toBe(true);
       const after = await fetch(`${base}/api/v1/schemas`, { headers: { authorization: `Bearer ${token}` } });
       expect(after.status).toBe(401);
       expect(scriptProblems(), problems.join('\n')).toEqual([]);
@@ -137,8 +140,11 @@ describe.skipIf(!hasChromium)(
       await screenshot(page, 'account-webhook-created');
 
       await page.getByRole('link', { name: receiverUrl }).click();
+      await page.getByText('No deliveries yet').waitFor();
+      await page.evaluate(() => Object.assign(globalThis, { stillHere: true }));
       await page.getByRole('button', { name: 'Send test event' }).click();
       await page.locator('[data-delivery-row]').first().waitFor();
+      expect(await page.evaluate(() => 'stillHere' in globalThis)).toBe(true);
       expect(await page.locator('[data-delivery-row]').first().textContent()).toMatch(
         /webhook\.test.*delivered.*200/s,
       );

@@ -126,6 +126,9 @@ describe.skipIf(!hasChromium)(
       expect(actions.every((a) => a.startsWith('user.'))).toBe(true);
       expect(actions).toContain('user.deactivated');
       await screenshot(adminPage, 'admin-audit');
+      await adminPage.setViewportSize({ width: 390, height: 844 });
+      await screenshot(adminPage, 'admin-audit-phone');
+      await adminPage.setViewportSize({ width: 1280, height: 900 });
       expect(scriptProblems(), problems.join('\n')).toEqual([]);
     }, 60_000);
 
