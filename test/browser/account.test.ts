@@ -114,6 +114,7 @@ describe.skipIf(!hasChromium)(
       expect(await row.textContent()).toContain(XSS);
       await screenshot(page, 'account-tokens');
       await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
       await screenshot(page, 'account-tokens-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
 

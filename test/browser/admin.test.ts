@@ -127,6 +127,7 @@ describe.skipIf(!hasChromium)(
       expect(actions).toContain('user.deactivated');
       await screenshot(adminPage, 'admin-audit');
       await adminPage.setViewportSize({ width: 390, height: 844 });
+      await adminPage.reload();
       await screenshot(adminPage, 'admin-audit-phone');
       await adminPage.setViewportSize({ width: 1280, height: 900 });
       expect(scriptProblems(), problems.join('\n')).toEqual([]);

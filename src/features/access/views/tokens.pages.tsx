@@ -80,75 +80,77 @@ function TokensPage({ page, state }: { page: PageContext; state: TokensState }):
         ''
       )}
       <div class="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <Card title="Your tokens" id="tokens">
-          {state.tokens.length === 0 ? (
-            <p class="text-sm text-slate-700">No tokens yet.</p>
-          ) : (
-            <div class="overflow-x-auto">
-              <table class="min-w-full divide-y divide-slate-200 text-sm">
-                <caption class="sr-only">Your live API tokens</caption>
-                <thead class="text-left text-slate-700">
-                  <tr>
-                    <th scope="col" class="py-2 pr-3 font-semibold">
-                      Name
-                    </th>
-                    <th scope="col" class="py-2 pr-3 font-semibold">
-                      Prefix
-                    </th>
-                    <th scope="col" class="py-2 pr-3 font-semibold">
-                      Scopes
-                    </th>
-                    <th scope="col" class="py-2 pr-3 font-semibold">
-                      Last used
-                    </th>
-                    <th scope="col" class="py-2 pr-3 font-semibold">
-                      Expires
-                    </th>
-                    <th scope="col" class="py-2 font-semibold">
-                      <span class="sr-only">Revoke</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100">
-                  {state.tokens.map((t) => (
-                    <tr data-token-row>
-                      <td class="py-2 pr-3 font-medium" safe>
-                        {t.name}
-                      </td>
-                      <td class="py-2 pr-3 font-mono text-xs" safe>
-                        {`${t.prefix}…`}
-                      </td>
-                      <td class="py-2 pr-3 text-xs" safe>
-                        {t.scopes.join(', ')}
-                      </td>
-                      <td class="py-2 pr-3 whitespace-nowrap">{when(t.last_used_at, 'Never')}</td>
-                      <td class="py-2 pr-3 whitespace-nowrap">{when(t.expires_at, 'Never')}</td>
-                      <td class="py-2">
-                        <details>
-                          <summary class="cursor-pointer text-sm font-medium text-red-800">Revoke…</summary>
-                          <form
-                            method="post"
-                            action={`/account/tokens/${t.id}/revoke`}
-                            hx-post={`/account/tokens/${t.id}/revoke`}
-                            hx-target="#tokens"
-                            hx-select="#tokens"
-                            hx-swap="outerHTML"
-                            class="mt-2"
-                          >
-                            <CsrfField token={page.csrfToken} />
-                            <button type="submit" class={buttonClass('danger')}>
-                              Revoke now
-                            </button>
-                          </form>
-                        </details>
-                      </td>
+        <div class="min-w-0">
+          <Card title="Your tokens" id="tokens">
+            {state.tokens.length === 0 ? (
+              <p class="text-sm text-slate-700">No tokens yet.</p>
+            ) : (
+              <div class="overflow-x-auto">
+                <table class="min-w-full divide-y divide-slate-200 text-sm">
+                  <caption class="sr-only">Your live API tokens</caption>
+                  <thead class="text-left text-slate-700">
+                    <tr>
+                      <th scope="col" class="py-2 pr-3 font-semibold">
+                        Name
+                      </th>
+                      <th scope="col" class="py-2 pr-3 font-semibold">
+                        Prefix
+                      </th>
+                      <th scope="col" class="py-2 pr-3 font-semibold">
+                        Scopes
+                      </th>
+                      <th scope="col" class="py-2 pr-3 font-semibold">
+                        Last used
+                      </th>
+                      <th scope="col" class="py-2 pr-3 font-semibold">
+                        Expires
+                      </th>
+                      <th scope="col" class="py-2 font-semibold">
+                        <span class="sr-only">Revoke</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Card>
+                  </thead>
+                  <tbody class="divide-y divide-slate-100">
+                    {state.tokens.map((t) => (
+                      <tr data-token-row>
+                        <td class="py-2 pr-3 font-medium" safe>
+                          {t.name}
+                        </td>
+                        <td class="py-2 pr-3 font-mono text-xs" safe>
+                          {`${t.prefix}…`}
+                        </td>
+                        <td class="py-2 pr-3 text-xs" safe>
+                          {t.scopes.join(', ')}
+                        </td>
+                        <td class="py-2 pr-3 whitespace-nowrap">{when(t.last_used_at, 'Never')}</td>
+                        <td class="py-2 pr-3 whitespace-nowrap">{when(t.expires_at, 'Never')}</td>
+                        <td class="py-2">
+                          <details>
+                            <summary class="cursor-pointer text-sm font-medium text-red-800">Revoke…</summary>
+                            <form
+                              method="post"
+                              action={`/account/tokens/${t.id}/revoke`}
+                              hx-post={`/account/tokens/${t.id}/revoke`}
+                              hx-target="#tokens"
+                              hx-select="#tokens"
+                              hx-swap="outerHTML"
+                              class="mt-2"
+                            >
+                              <CsrfField token={page.csrfToken} />
+                              <button type="submit" class={buttonClass('danger')}>
+                                Revoke now
+                              </button>
+                            </form>
+                          </details>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Card>
+        </div>
         <Card title="New token" id="new-token-form">
           {state.error ? <Alert message={state.error} /> : ''}
           <form method="post" action="/account/tokens" class="space-y-4">

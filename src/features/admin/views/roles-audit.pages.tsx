@@ -157,7 +157,7 @@ function AuditPage(props: {
         {props.error ? <Alert message={props.error} /> : ''}
         <Card title="Events, newest first" id="audit">
           <div class="overflow-x-auto">
-            <table class="min-w-full divide-y divide-slate-200 text-sm">
+            <table class="w-full min-w-[52rem] divide-y divide-slate-200 text-sm">
               <caption class="sr-only">Audit events</caption>
               <thead class="text-left text-slate-700">
                 <tr>

@@ -70,7 +70,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
   return (
     <Shell page={page} title="Users">
       <div class="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <div class="space-y-4">
+        <div class="min-w-0 space-y-4">
           <form
             method="get"
             action="/admin/users"

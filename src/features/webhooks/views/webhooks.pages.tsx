@@ -66,31 +66,33 @@ function WebhooksPage({ page, state }: { page: PageContext; state: ListState }):
         ''
       )}
       <div class="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <Card title="Endpoints" id="endpoints">
-          {state.endpoints.length === 0 ? (
-            <p class="text-sm text-slate-700">No endpoints yet.</p>
-          ) : (
-            <ul class="divide-y divide-slate-100">
-              {state.endpoints.map((e) => (
-                <li class="py-3">
-                  <a class={`${link} break-all`} href={`/account/webhooks/${e.id}`} safe>
-                    {e.url}
-                  </a>
-                  {e.description ? (
-                    <p class="text-sm text-slate-700" safe>
-                      {e.description}
+        <div class="min-w-0">
+          <Card title="Endpoints" id="endpoints">
+            {state.endpoints.length === 0 ? (
+              <p class="text-sm text-slate-700">No endpoints yet.</p>
+            ) : (
+              <ul class="divide-y divide-slate-100">
+                {state.endpoints.map((e) => (
+                  <li class="py-3">
+                    <a class={`${link} break-all`} href={`/account/webhooks/${e.id}`} safe>
+                      {e.url}
+                    </a>
+                    {e.description ? (
+                      <p class="text-sm text-slate-700" safe>
+                        {e.description}
+                      </p>
+                    ) : (
+                      ''
+                    )}
+                    <p class="text-xs text-slate-600" safe>
+                      {e.event_types.join(', ')}
                     </p>
-                  ) : (
-                    ''
-                  )}
-                  <p class="text-xs text-slate-600" safe>
-                    {e.event_types.join(', ')}
-                  </p>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
         <Card title="New endpoint">
           {state.error ? <Alert message={state.error} /> : ''}
           <form method="post" action="/account/webhooks" class="space-y-4">
