@@ -20,7 +20,8 @@ import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { createValidatorFactory } from './validator-compiler.js';
 import { schemasRoutes } from '../features/schemas/index.js';
 import { webhooksRoutes } from '../features/webhooks/index.js';
-import { aiPlugin } from '../features/ai/index.js';
+import { aiPlugin, createAiServices } from '../features/ai/index.js';
+import { aiPages } from '../features/ai/views/index.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
 import { createWebSessions, sessionAuthenticator, webCsrfPlugin, webPlugin } from '../web/index.js';
 import { identityPages } from '../features/identity/views/index.js';
@@ -94,14 +95,16 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(uploadsPlugin, { deps });
   await app.register(schemasRoutes, { deps });
   await app.register(webhooksRoutes, { deps });
-  await app.register(aiPlugin, { deps });
+  // One set of AI services (one gateway: breaker, limiter, budgets) for the API and the pages.
+  const ai = createAiServices(deps);
+  await app.register(aiPlugin, { deps, services: ai });
   // Pages (src/features/*/views): one plugin per feature, all on the web shell (src/web).
   await app.register(webPlugin, {
     deps,
     identity,
     access,
     sessions: webSessions,
-    pages: [identityPages, uploadsPages, schemasPages, tokensPages, webhooksPages, adminPages],
+    pages: [identityPages, uploadsPages, schemasPages, tokensPages, webhooksPages, adminPages, aiPages(ai)],
   });
   if (options.register) {
     // Test-only routes are public unless they declare otherwise (access checks every other route).

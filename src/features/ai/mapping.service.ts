@@ -81,6 +81,17 @@ export function createMappingService(deps: MappingDeps, gateway: AiGateway) {
   }
 
   return {
+    /** The rules' answer only (with the schema's remembered mappings): never calls the model. */
+    async suggestByRules(
+      auth: AuthContext,
+      input: { schema_id: string; headers: readonly string[] },
+    ): Promise<{ mappings: HeaderSuggestion[]; unresolved: string[] }> {
+      const { schema } = await schemaFor(auth, input.schema_id);
+      const remembered = await repo.rememberedMappings(db, input.schema_id);
+      const rules = suggestMappingByRules(input.headers, schema.fields, { remembered });
+      return { mappings: [...rules.mappings], unresolved: [...rules.unresolved] };
+    },
+
     async suggest(auth: AuthContext, input: SuggestInput): Promise<SuggestResult> {
       const { schema } = await schemaFor(auth, input.schema_id);
       const remembered = await repo.rememberedMappings(db, input.schema_id);

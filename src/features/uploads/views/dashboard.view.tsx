@@ -1,5 +1,6 @@
 /** The dashboard: totals for the week, the most frequent error codes, recent uploads. */
 import { Card, Layout, buttonClass, type PageContext } from '../../../web/index.js';
+import { AiUsageSlot } from '../../ai/views/index.js';
 import type { DashboardStats } from '../upload-stats.service.js';
 import type { PublicUpload } from '../uploads.schemas.js';
 import { ErrorCodeChart } from './error-chart.view.js';
@@ -86,6 +87,9 @@ export function DashboardPage(props: {
             bars={stats.topCodes.map((c) => ({ label: c.code, count: c.count }))}
           />
         </Card>
+      </div>
+      <div class="mt-6">
+        <AiUsageSlot user={page.user} />
       </div>
     </Layout>
   );

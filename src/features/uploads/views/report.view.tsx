@@ -13,6 +13,7 @@ import {
   inputClass,
   type PageContext,
 } from '../../../web/index.js';
+import { AiReportSlot, SuggestFixCell, SuggestFixHead } from '../../ai/views/index.js';
 import type { PublicUpload } from '../uploads.schemas.js';
 import { ErrorCodeChart } from './error-chart.view.js';
 import {
@@ -173,6 +174,7 @@ function ErrorTable({ data }: { data: ReportData }): JSX.Element {
                 <th scope="col" class="py-2 font-medium">
                   Message
                 </th>
+                <SuggestFixHead />
               </tr>
             </thead>
             <tbody>
@@ -194,6 +196,7 @@ function ErrorTable({ data }: { data: ReportData }): JSX.Element {
                   <td class="py-2" safe>
                     {i.message}
                   </td>
+                  <SuggestFixCell uploadId={upload.id} issue={i} />
                 </tr>
               ))}
             </tbody>
@@ -369,6 +372,7 @@ export function ReportPage({ page, data }: { page: PageContext; data: ReportData
             </form>
           </div>
         </Card>
+        <AiReportSlot upload={upload} />
         {upload.status === 'invalid' ? (
           <>
             <div class="grid gap-6 lg:grid-cols-2">
