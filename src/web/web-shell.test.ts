@@ -3,6 +3,7 @@
  * CSRF refuses what it must, errors render as HTML pages and HTMX fragments.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../http/app.js';
 import { buildTestApp, type TestApp } from '../../test/app.js';
 
 let t: TestApp;
@@ -213,5 +214,32 @@ describe('password change', () => {
     expect((await me(fresh)).statusCode).toBe(200);
     expect((await me(cookie)).statusCode).toBe(401);
     expect((await me(otherCookie)).statusCode).toBe(401);
+  });
+});
+
+describe('500 errors', () => {
+  it('hide their text on pages and in HTMX fragments', async () => {
+    const app = await buildApp(t.deps, {
+      register: (scope) => {
+        scope.get('/boom', async () => {
+          throw new Error('select secret_column from secret_table');
+        });
+      },
+    });
+    try {
+      const page = await app.inject({ method: 'GET', url: '/boom', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(500);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.body).toContain('Something went wrong');
+      expect(page.body).not.toContain('secret');
+      const fragment = await app.inject({ method: 'GET', url: '/boom', headers: { 'hx-request': 'true' } });
+      expect(fragment.statusCode).toBe(500);
+      expect(fragment.body).toContain('role="alert"');
+      expect(fragment.body).not.toContain('secret');
+      const api = await app.inject({ method: 'GET', url: '/boom' });
+      expect(api.json()).toMatchObject({ error: 'internal_error', message: 'Something went wrong.' });
+    } finally {
+      await app.close();
+    }
   });
 });
