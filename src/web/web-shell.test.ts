@@ -2,12 +2,15 @@
  * The web shell over real HTTP against a real database: pages render, sessions start and end,
  * CSRF refuses what it must, errors render as HTML pages and HTMX fragments.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../http/app.js';
 import { buildTestApp, type TestApp } from '../../test/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
+  // What `npm test` does first (pretest), so this file also passes when run alone on a fresh clone.
+  execFileSync(process.execPath, ['scripts/build-css.mjs'], { stdio: 'ignore' });
   t = await buildTestApp();
 });
 afterAll(async () => {
