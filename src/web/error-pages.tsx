@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Alert } from './components/form.js';
 import { Layout } from './components/layout.js';
 import { isHtmx, safeNext } from './render.js';
+import { requestSessionOf } from './session/session.authenticator.js';
 
 export interface ErrorInfo {
   readonly error: string;
@@ -60,10 +61,12 @@ export function renderHtmlError(
     return '';
   }
   const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Error');
+  // Signed in: keep the navigation (the email is not at hand here without a query; the role is).
+  const session = requestSessionOf(request)?.session;
   return Layout({
     title,
-    user: null,
-    csrfToken: '',
+    user: session ? { id: session.userId, email: '', name: '', role: session.role } : null,
+    csrfToken: session?.csrfToken ?? '',
     children: (
       <div class="mx-auto max-w-lg py-12 text-center">
         <p class="text-5xl font-bold text-indigo-700">{String(status)}</p>

@@ -34,10 +34,16 @@ export function UploadPage({ page, state }: { page: PageContext; state: UploadFo
       <Card>
         {state.message ? <Alert message={state.message} /> : ''}
         {state.schemas.length === 0 ? (
-          <Alert
-            kind="info"
-            message="You have no schema yet. Create one first (from a sample file), then upload files to check against it."
-          />
+          <div
+            role="status"
+            class="my-3 rounded-md border border-sky-300 bg-sky-50 px-4 py-3 text-sm text-sky-900"
+          >
+            You have no schema yet.{' '}
+            <a href="/schemas" class="font-medium underline">
+              Create one from a sample file
+            </a>
+            , then upload files to check against it.
+          </div>
         ) : (
           ''
         )}
