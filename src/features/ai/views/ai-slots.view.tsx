@@ -68,6 +68,8 @@ export function SuggestFixCell({
         hx-post={`/uploads/${uploadId}/ai/explain`}
         hx-vals={JSON.stringify(params)}
         hx-target="this"
+        // The error table boosts its links with hx-select="#error-table"; this answer is no table.
+        hx-select="unset"
         hx-swap="outerHTML"
         class="whitespace-nowrap text-sm font-medium text-indigo-700 underline"
       >
