@@ -5,10 +5,8 @@
  * a model that is off, unavailable, over budget or failing is said plainly, inline.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../../lib/app-error.js';
-import type { AuthContext } from '../../identity/index.js';
-import { getSchemaVersion } from '../../schemas/index.js';
-import { createResultsService, createUploadsService } from '../../uploads/index.js';
+import { AppError, errors } from '../../../lib/app-error.js';
+import { createUploadsService } from '../../uploads/index.js';
 import {
   Card,
   Layout,
@@ -18,21 +16,13 @@ import {
   type PageContext,
   type WebPages,
 } from '../../../web/index.js';
-import type { AiServices, SuggestResult } from '../index.js';
-import {
-  AiPanels,
-  MappingPanel,
-  NOT_A_FIELD,
-  ReviewPanel,
-  type AiState,
-  type MappingPanelData,
-  type ReviewPanelData,
-} from './ai-panels.view.js';
+import type { AiServices } from '../index.js';
+import { AiPanels, MappingPanel, NOT_A_FIELD, ReviewPanel } from './ai-panels.view.js';
 import { ExplainPage, ExplainResult, type ExplainOutcome, type ExplainRequest } from './ai-explain.view.js';
-import { HEADER_CODES } from './ai-slots.view.js';
-import { UsagePage, UsagePanel } from './ai-usage.view.js';
+import { createPanelData, type UploadRow } from './ai-panel-data.js';
+import { aiUsagePages } from './ai-usage.pages.js';
 
-/** Headers shown in the mapping form, at most (the API takes 500). */
+/** Mapping form rows read back, at most (the form shows up to 200 headers). */
 const MAX_HEADERS = 200;
 
 const idParams = {
@@ -61,8 +51,6 @@ interface ExplainFields {
   empty?: string;
 }
 
-type UploadRow = Awaited<ReturnType<ReturnType<typeof createUploadsService>['findOwn']>>;
-
 function isAiError(err: unknown): err is AppError {
   return err instanceof AppError && err.code.startsWith('ai_');
 }
@@ -71,68 +59,8 @@ export function aiPages(ai: AiServices): WebPages {
   return async (app, ctx) => {
     const { deps } = ctx;
     const uploads = createUploadsService(deps);
-    const results = createResultsService(deps);
 
-    function aiState(): AiState {
-      const s = ai.gateway.status();
-      return { enabled: s.enabled, available: s.enabled && s.circuit !== 'open', reason: s.reason };
-    }
-
-    function hasHeaderErrors(row: UploadRow): boolean {
-      const codes = row.errors_by_code ?? {};
-      return row.status === 'invalid' && [...HEADER_CODES].some((c) => (codes[c] ?? 0) > 0);
-    }
-
-    /** The mapping form's data: the file's headers, the schema's fields, suggestions. */
-    async function mappingData(
-      auth: AuthContext,
-      row: UploadRow,
-      extra: { model?: SuggestResult; error?: string } = {},
-    ): Promise<MappingPanelData> {
-      const resolved = await getSchemaVersion(deps.dbRead, { schemaId: row.schema_id, userId: row.user_id });
-      const fields = resolved?.schema.fields ?? [];
-      const headers = [...new Set((await results.headers(row)).filter((h): h is string => h !== null))].slice(
-        0,
-        MAX_HEADERS,
-      );
-      const suggestion =
-        extra.model ??
-        (headers.length > 0
-          ? await ai.mapping.suggestByRules(auth, { schema_id: row.schema_id, headers })
-          : { mappings: [], unresolved: [] });
-      const byHeader = new Map(suggestion.mappings.map((m) => [m.header, m]));
-      const taken = new Set(suggestion.mappings.map((m) => m.field));
-      return {
-        uploadId: row.id,
-        rows: headers.map((header) => {
-          const m = byHeader.get(header);
-          return {
-            header,
-            field: m?.field ?? null,
-            source: m?.source ?? null,
-            confidence: m?.confidence ?? null,
-          };
-        }),
-        fields: fields.map((f) => ({ name: f.name, ...(f.title ? { title: f.title } : {}) })),
-        missing: fields.map((f) => f.name).filter((n) => !taken.has(n)),
-        model: extra.model ? extra.model.model : null,
-        unresolved: suggestion.unresolved.length,
-        ...(extra.error ? { error: extra.error } : {}),
-      };
-    }
-
-    async function reviewData(auth: AuthContext, row: UploadRow, error?: string): Promise<ReviewPanelData> {
-      const review = await ai.review.get(auth, row.id).catch((err: unknown) => {
-        if (err instanceof AppError && err.status === 404) return null;
-        throw err;
-      });
-      return {
-        uploadId: row.id,
-        review,
-        maxRows: deps.config.aiAnomalyMaxRows,
-        ...(error ? { error } : {}),
-      };
-    }
+    const { aiState, hasHeaderErrors, fileHeaders, mappingData, reviewData } = createPanelData(ai, deps);
 
     async function panels(request: FastifyRequest, page: PageContext, row: UploadRow): Promise<JSX.Element> {
       const auth = request.auth!;
@@ -218,13 +146,11 @@ export function aiPages(ai: AiServices): WebPages {
       async (request, reply) => {
         const auth = request.auth!;
         const row = await uploads.findOwn(auth, request.params.id);
-        const base = await mappingData(auth, row);
+        const headers = await fileHeaders(row);
+        if (headers.length === 0) throw errors.validation('The file has no header row to map.');
         // Suggest answers with the rules' mapping whatever the model does, and says why.
-        const model = await ai.mapping.suggest(auth, {
-          schema_id: row.schema_id,
-          headers: base.rows.map((r) => r.header),
-        });
-        const data = await mappingData(auth, row, { model });
+        const model = await ai.mapping.suggest(auth, { schema_id: row.schema_id, headers });
+        const data = await mappingData(auth, row, { model, headers });
         const page = await ctx.page(request);
         const state = aiState();
         if (model.model.status === 'off' || model.model.status === 'unavailable')
@@ -368,25 +294,6 @@ export function aiPages(ai: AiServices): WebPages {
       },
     );
 
-    app.get(
-      '/ai/usage',
-      { config: { requires: 'admin.access' }, schema: { hide: true } },
-      async (request, reply) => {
-        const usage = await ai.usage.usage({});
-        return renderPage(
-          reply,
-          <UsagePage page={await ctx.page(request)} usage={usage} reason={aiState().reason} />,
-        );
-      },
-    );
-
-    app.get(
-      '/ai/usage/panel',
-      { config: { requires: 'admin.access' }, schema: { hide: true } },
-      async (_request, reply) => {
-        const usage = await ai.usage.usage({});
-        return renderPage(reply, <UsagePanel usage={usage} reason={aiState().reason} />);
-      },
-    );
+    await app.register(aiUsagePages(ai), ctx);
   };
 }
