@@ -50,7 +50,7 @@ export function DashboardPage(props: {
               .
             </p>
           ) : (
-            <div class="overflow-x-auto">
+            <div class="relative overflow-x-auto">
               <table class="w-full text-left text-sm">
                 <thead>
                   <tr class="text-slate-600">

@@ -152,7 +152,7 @@ function ErrorTable({ data }: { data: ReportData }): JSX.Element {
       {issues.length === 0 ? (
         <p class="text-sm text-slate-700">No errors match.</p>
       ) : (
-        <div class="overflow-x-auto">
+        <div class="relative overflow-x-auto">
           <table class="w-full text-left text-sm" data-testid="error-table">
             <thead>
               <tr class="text-slate-600">
@@ -256,7 +256,7 @@ function Preview({
   const bad = new Map<string, Issue>();
   for (const i of issues) if (i.column !== null) bad.set(`${i.row}\u0000${i.column}`, i);
   return (
-    <div class="overflow-x-auto">
+    <div class="relative overflow-x-auto">
       <table class="w-full text-left text-sm">
         <thead>
           <tr class="text-slate-600">
