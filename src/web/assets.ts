@@ -53,7 +53,8 @@ export function loadAssets(warn: (message: string) => void): AssetManifest {
   const require = createRequire(import.meta.url);
   const sources: Array<[string, string]> = [
     ['htmx.js', require.resolve('htmx.org/dist/htmx.min.js')],
-    ['alpine.js', require.resolve('alpinejs/dist/cdn.min.js')],
+    // The CSP build: the standard one evaluates expressions with eval, which script-src 'self' forbids.
+    ['alpine.js', require.resolve('@alpinejs/csp/dist/cdn.min.js')],
     ['app.js', path.join(root, 'src', 'web', 'client', 'app.js')],
   ];
   const manifestPath = path.join(CSS_OUT_DIR, 'manifest.json');

@@ -32,14 +32,22 @@
     if (form && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
   });
 
-  // Copy buttons: <button data-copy="#token-value">.
-  document.addEventListener('click', function (event) {
-    var button = event.target instanceof Element ? event.target.closest('[data-copy]') : null;
-    if (!button) return;
-    var source = document.querySelector(button.getAttribute('data-copy'));
-    if (!source || !navigator.clipboard) return;
-    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-      button.textContent = 'Copied';
+  // Alpine components. Alpine is the CSP build (no eval): components are registered here and
+  // templates only name their properties and methods. This file loads before Alpine starts.
+  document.addEventListener('alpine:init', function () {
+    // A secret shown once: <section x-data="copyable"><code x-ref="value">…</code>
+    // <button x-on:click="copy" x-text="label">Copy</button></section>.
+    window.Alpine.data('copyable', function () {
+      return {
+        label: 'Copy',
+        copy: function () {
+          var self = this;
+          if (!navigator.clipboard) return;
+          navigator.clipboard.writeText(this.$refs.value.textContent.trim()).then(function () {
+            self.label = 'Copied';
+          });
+        },
+      };
     });
   });
 

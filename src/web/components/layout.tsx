@@ -41,6 +41,7 @@ export function Layout({ title, user, csrfToken, active, children }: LayoutProps
           {assetUrl('app.css') ? <link rel="stylesheet" href={assetUrl('app.css')} /> : ''}
           <script src={assetUrl('htmx.js')} defer></script>
           <script src={assetUrl('app.js')} defer></script>
+          <script src={assetUrl('alpine.js')} defer></script>
         </head>
         <body class="min-h-full text-slate-900 antialiased" hx-headers={hxHeaders}>
           <a

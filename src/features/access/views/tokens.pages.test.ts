@@ -37,7 +37,8 @@ describe('API token pages', () => {
     expect(res.statusCode).toBe(201);
     expect(res.headers['cache-control']).toBe('no-store');
     const token = tokenOf(res.body);
-    expect(res.body).toContain('data-copy="#new-token"');
+    expect(res.body).toContain('x-data="copyable"');
+    expect(res.body).toContain('x-on:click="copy"');
 
     const api = await t.app.inject({
       method: 'GET',
