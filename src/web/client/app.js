@@ -1,4 +1,4 @@
-/* global window, document, navigator, Element, Event, XMLHttpRequest, FormData, HTMLFormElement */
+/* global window, document, navigator, Event, XMLHttpRequest, FormData, HTMLFormElement */
 // Intake's small client script (no build step, served hashed). Progressive enhancement only:
 // every page works without it. Behaviours hang on data-* attributes, because the CSP forbids
 // inline scripts and eval.
@@ -41,11 +41,12 @@
       return {
         label: 'Copy',
         copy: function () {
-          var self = this;
           if (!navigator.clipboard) return;
-          navigator.clipboard.writeText(this.$refs.value.textContent.trim()).then(function () {
-            self.label = 'Copied';
-          });
+          navigator.clipboard.writeText(this.$refs.value.textContent.trim()).then(
+            function () {
+              this.label = 'Copied';
+            }.bind(this),
+          );
         },
       };
     });
