@@ -170,6 +170,10 @@ export function MappingPanel({
             </tbody>
           </table>
         </div>
+        <p class="mt-2 text-sm text-slate-600">
+          “Not a schema field” is remembered for suggestions; a schema that does not allow extra columns still
+          reports the column as extra_column.
+        </p>
         <div class="mt-3 flex flex-wrap gap-3">
           <button type="submit" class={buttonClass('primary')}>
             Save mapping and revalidate
@@ -296,6 +300,13 @@ export function AiPanels(props: {
 }): JSX.Element {
   return (
     <div id="ai-panels" class="space-y-6">
+      {!props.mapping && !props.review ? (
+        <p class="text-sm text-slate-700">
+          AI review is available once the upload is validated (valid or invalid).
+        </p>
+      ) : (
+        ''
+      )}
       {props.mapping ? (
         <Card>
           <MappingPanel data={props.mapping} ai={props.ai} csrfToken={props.csrfToken} />
