@@ -25,13 +25,7 @@ import { requireAuth } from '../../identity/index.js';
 import { auditMeta } from '../access.routes.js';
 import { accessErrors } from '../access.errors.js';
 import type { PublicApiToken } from '../api-tokens.service.js';
-
-const formSchema = { hide: true, body: { type: 'object', additionalProperties: true } } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 100 } },
-  required: ['id'],
-} as const;
+import { PAGE_FORM_SCHEMA, PAGE_ID_PARAMS } from '../../../web/page-schemas.js';
 
 const EXPIRIES = [
   { value: '30', label: '30 days' },
@@ -230,7 +224,7 @@ export const tokensPages: WebPages = async (app, ctx) => {
 
   app.post(
     '/account/tokens',
-    { config: { requires: 'add_apitoken' }, schema: formSchema },
+    { config: { requires: 'add_apitoken' }, schema: PAGE_FORM_SCHEMA },
     async (request, reply) => {
       const auth = requireAuth(request);
       const form = {
@@ -268,7 +262,7 @@ export const tokensPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/account/tokens/:id/revoke',
-    { config: { requires: 'delete_apitoken' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'delete_apitoken' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       await ctx.access.tokens.revoke(requireAuth(request), request.params.id, auditMeta(request));
       // HTMX swaps the token list in place; a plain form post reloads the page.

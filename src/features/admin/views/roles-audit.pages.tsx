@@ -23,9 +23,8 @@ import { ALL_PERMISSIONS, auditMeta, type PublicRole } from '../../access/index.
 import { listAudit, type AuditQuery, type PublicAuditEvent } from '../../audit/index.js';
 import { requireAuth } from '../../identity/index.js';
 import { createAdminService } from '../admin.service.js';
+import { LINK_CLASS, PAGE_FORM_SCHEMA } from '../../../web/page-schemas.js';
 
-const formSchema = { hide: true, body: { type: 'object', additionalProperties: true } } as const;
-const link = 'font-medium text-indigo-800 underline hover:text-indigo-950';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EDITABLE = ['manager', 'user', 'guest'] as const;
 
@@ -190,7 +189,7 @@ function AuditPage(props: {
                     </td>
                     <td class="py-2 pr-3 text-xs">
                       {e.actor.user_id ? (
-                        <a class={link} href={`/admin/users/${e.actor.user_id}`}>
+                        <a class={LINK_CLASS} href={`/admin/users/${e.actor.user_id}`}>
                           {actorText(e)}
                         </a>
                       ) : (
@@ -214,7 +213,7 @@ function AuditPage(props: {
           {props.events.length === 0 ? <p class="text-sm text-slate-700">No events match.</p> : ''}
           {props.next ? (
             <p class="mt-3">
-              <a class={link} href={nextHref}>
+              <a class={LINK_CLASS} href={nextHref}>
                 Older events
               </a>
             </p>
@@ -256,7 +255,7 @@ export const adminRolesAuditPages: WebPages = async (app, ctx) => {
 
   app.post(
     '/admin/roles',
-    { config: { requires: 'admin.access' }, schema: formSchema },
+    { config: { requires: 'admin.access' }, schema: PAGE_FORM_SCHEMA },
     async (request, reply) => {
       const changes = EDITABLE.map((name) => ({ name, permissions: list(request.body, name) }));
       try {

@@ -26,14 +26,8 @@ import { ALL_PERMISSIONS, auditMeta } from '../../access/index.js';
 import { requireAuth, USER_ROLES } from '../../identity/index.js';
 import { createAdminService, type AdminUser } from '../admin.service.js';
 import type { AdminUserQuery } from '../admin.schemas.js';
+import { LINK_CLASS, PAGE_FORM_SCHEMA, PAGE_ID_PARAMS } from '../../../web/page-schemas.js';
 
-const formSchema = { hide: true, body: { type: 'object', additionalProperties: true } } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 100 } },
-  required: ['id'],
-} as const;
-const link = 'font-medium text-indigo-800 underline hover:text-indigo-950';
 const ROLE_OPTIONS = USER_ROLES.map((r) => ({ value: r, label: r }));
 
 function list(source: unknown, key: string): string[] {
@@ -137,7 +131,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
                   {state.users.map((u) => (
                     <tr data-user-row>
                       <td class="py-2 pr-3">
-                        <a class={`${link} break-all`} href={`/admin/users/${u.id}`} safe>
+                        <a class={`${LINK_CLASS} break-all`} href={`/admin/users/${u.id}`} safe>
                           {u.email}
                         </a>
                       </td>
@@ -155,7 +149,7 @@ function UsersPage({ page, state }: { page: PageContext; state: ListState }): JS
             {state.users.length === 0 ? <p class="text-sm text-slate-700">No users match.</p> : ''}
             {state.next ? (
               <p class="mt-3">
-                <a class={link} href={`/admin/users?${nextParams}`}>
+                <a class={LINK_CLASS} href={`/admin/users?${nextParams}`}>
                   Next page
                 </a>
               </p>
@@ -207,7 +201,7 @@ function UserPage({ page, state }: { page: PageContext; state: DetailState }): J
   return (
     <Shell page={page} title={u.email}>
       <p class="mb-2 text-sm">
-        <a class={link} href="/admin/users">
+        <a class={LINK_CLASS} href="/admin/users">
           All users
         </a>
       </p>
@@ -361,7 +355,7 @@ export const adminUsersPages: WebPages = async (app, ctx) => {
 
   app.post(
     '/admin/users',
-    { config: { requires: 'admin.access' }, schema: formSchema },
+    { config: { requires: 'admin.access' }, schema: PAGE_FORM_SCHEMA },
     async (request, reply) => {
       const kind = str(request.body, 'kind') === 'user' ? 'user' : 'service';
       const role = str(request.body, 'role');
@@ -387,14 +381,14 @@ export const adminUsersPages: WebPages = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/admin/users/:id',
-    { config: { requires: 'admin.access' }, schema: { hide: true, params: idParams } },
+    { config: { requires: 'admin.access' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
     (request, reply) =>
       userPage(request, reply, request.params.id, { saved: str(request.query, 'saved') === '1' }),
   );
 
   app.post<{ Params: { id: string } }>(
     '/admin/users/:id',
-    { config: { requires: 'admin.access' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'admin.access' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       const role = str(request.body, 'role');
       const active = str(request.body, 'is_active');
@@ -417,7 +411,7 @@ export const adminUsersPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/admin/users/:id/tokens',
-    { config: { requires: 'admin.access' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'admin.access' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       const name = str(request.body, 'name').trim();
       const scopes = list(request.body, 'scopes');

@@ -21,15 +21,11 @@ import { AiPanels, MappingPanel, NOT_A_FIELD, ReviewPanel } from './ai-panels.vi
 import { ExplainPage, ExplainResult, type ExplainOutcome, type ExplainRequest } from './ai-explain.view.js';
 import { createPanelData, type UploadRow } from './ai-panel-data.js';
 import { aiUsagePages } from './ai-usage.pages.js';
+import { PAGE_UUID_PARAMS } from '../../../web/page-schemas.js';
 
 /** Mapping form rows read back, at most (the form shows up to 200 headers). */
 const MAX_HEADERS = 200;
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', format: 'uuid' } },
-  required: ['id'],
-} as const;
 const formBody = { type: 'object', additionalProperties: { type: 'string', maxLength: 10_000 } } as const;
 const explainFields = {
   type: 'object',
@@ -116,7 +112,7 @@ export function aiPages(ai: AiServices): WebPages {
     // The report page loads this for every viewer: people without `ai.use` get nothing.
     app.get<{ Params: { id: string } }>(
       '/uploads/:id/ai/panel',
-      { config: { requires: 'view_upload' }, schema: { hide: true, params: idParams } },
+      { config: { requires: 'view_upload' }, schema: { hide: true, params: PAGE_UUID_PARAMS } },
       async (request, reply) => {
         const auth = request.auth!;
         const row = await uploads.findOwn(auth, request.params.id);
@@ -127,7 +123,7 @@ export function aiPages(ai: AiServices): WebPages {
 
     app.get<{ Params: { id: string } }>(
       '/uploads/:id/ai',
-      { config: { requires: 'ai.use' }, schema: { hide: true, params: idParams } },
+      { config: { requires: 'ai.use' }, schema: { hide: true, params: PAGE_UUID_PARAMS } },
       async (request, reply) => {
         const row = await uploads.findOwn(request.auth!, request.params.id);
         const page = await ctx.page(request);
@@ -142,7 +138,7 @@ export function aiPages(ai: AiServices): WebPages {
 
     app.post<{ Params: { id: string } }>(
       '/uploads/:id/ai/mapping/suggest',
-      { config: { requires: 'ai.use' }, schema: { hide: true, params: idParams, body: formBody } },
+      { config: { requires: 'ai.use' }, schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody } },
       async (request, reply) => {
         const auth = request.auth!;
         const row = await uploads.findOwn(auth, request.params.id);
@@ -172,7 +168,7 @@ export function aiPages(ai: AiServices): WebPages {
       '/uploads/:id/ai/mapping',
       {
         config: { requires: ['ai.use', 'change_upload'] },
-        schema: { hide: true, params: idParams, body: formBody },
+        schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody },
       },
       async (request, reply) => {
         const auth = request.auth!;
@@ -223,7 +219,7 @@ export function aiPages(ai: AiServices): WebPages {
 
     app.post<{ Params: { id: string } }>(
       '/uploads/:id/ai/review',
-      { config: { requires: 'ai.use' }, schema: { hide: true, params: idParams, body: formBody } },
+      { config: { requires: 'ai.use' }, schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody } },
       async (request, reply) => {
         const auth = request.auth!;
         const row = await uploads.findOwn(auth, request.params.id);
@@ -259,7 +255,7 @@ export function aiPages(ai: AiServices): WebPages {
       '/uploads/:id/ai/explain',
       {
         config: { requires: 'ai.use' },
-        schema: { hide: true, params: idParams, querystring: explainFields },
+        schema: { hide: true, params: PAGE_UUID_PARAMS, querystring: explainFields },
       },
       async (request, reply) => {
         await uploads.findOwn(request.auth!, request.params.id);
@@ -270,7 +266,10 @@ export function aiPages(ai: AiServices): WebPages {
 
     app.post<{ Params: { id: string }; Body: ExplainFields }>(
       '/uploads/:id/ai/explain',
-      { config: { requires: 'ai.use' }, schema: { hide: true, params: idParams, body: explainFields } },
+      {
+        config: { requires: 'ai.use' },
+        schema: { hide: true, params: PAGE_UUID_PARAMS, body: explainFields },
+      },
       async (request, reply) => {
         const auth = request.auth!;
         await uploads.findOwn(auth, request.params.id);

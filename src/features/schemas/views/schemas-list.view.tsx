@@ -1,7 +1,7 @@
 /** The schemas list, with "new schema" and "create from a sample file" (inference, then edit). */
 import type { SchemaResource, SchemaVersionResource } from '../schemas.service.js';
+import { LINK_CLASS } from '../../../web/page-schemas.js';
 
-const link = 'font-medium text-indigo-800 underline hover:text-indigo-950';
 const button =
   'inline-flex items-center rounded-md bg-indigo-700 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-800 ' +
   'focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700';
@@ -107,7 +107,7 @@ export function SchemasListView(props: SchemasListProps): JSX.Element {
               {props.schemas.map((s) => (
                 <tr>
                   <td class="px-4 py-2">
-                    <a class={link} href={`/schemas/${s.id}`} safe>
+                    <a class={LINK_CLASS} href={`/schemas/${s.id}`} safe>
                       {s.name}
                     </a>
                     {s.description ? (
@@ -120,11 +120,11 @@ export function SchemasListView(props: SchemasListProps): JSX.Element {
                   <td class="px-4 py-2">{String(s.version)}</td>
                   <td class="px-4 py-2 whitespace-nowrap">{day(s.updated_at)}</td>
                   <td class="px-4 py-2 whitespace-nowrap">
-                    <a class={link} href={`/schemas/${s.id}/versions`}>
+                    <a class={LINK_CLASS} href={`/schemas/${s.id}/versions`}>
                       Versions
                     </a>
                     {' · '}
-                    <a class={link} href={`/api/v1/schemas/${s.id}/template.xlsx`}>
+                    <a class={LINK_CLASS} href={`/api/v1/schemas/${s.id}/template.xlsx`}>
                       Template
                     </a>
                   </td>
@@ -135,7 +135,7 @@ export function SchemasListView(props: SchemasListProps): JSX.Element {
         </div>
       )}
       {props.nextCursor ? (
-        <a class={link} href={`/schemas?cursor=${encodeURIComponent(props.nextCursor)}`}>
+        <a class={LINK_CLASS} href={`/schemas?cursor=${encodeURIComponent(props.nextCursor)}`}>
           Next page
         </a>
       ) : null}
@@ -156,11 +156,11 @@ export function SchemaVersionsView(props: SchemaVersionsProps): JSX.Element {
   return (
     <div class="space-y-4">
       <p class="text-sm">
-        <a class={link} href="/schemas">
+        <a class={LINK_CLASS} href="/schemas">
           Schemas
         </a>{' '}
         /{' '}
-        <a class={link} href={`/schemas/${schema.id}`} safe>
+        <a class={LINK_CLASS} href={`/schemas/${schema.id}`} safe>
           {schema.name}
         </a>
       </p>
@@ -178,10 +178,10 @@ export function SchemaVersionsView(props: SchemaVersionsProps): JSX.Element {
               </pre>
             </details>
             <p class="mt-2 flex flex-wrap gap-4 text-sm">
-              <a class={link} href={`/schemas/${schema.id}?version=${v.version}`}>
+              <a class={LINK_CLASS} href={`/schemas/${schema.id}?version=${v.version}`}>
                 Edit from this version
               </a>
-              <a class={link} href={`/api/v1/schemas/${schema.id}/template.xlsx?version=${v.version}`}>
+              <a class={LINK_CLASS} href={`/api/v1/schemas/${schema.id}/template.xlsx?version=${v.version}`}>
                 Template workbook
               </a>
             </p>
@@ -190,7 +190,7 @@ export function SchemaVersionsView(props: SchemaVersionsProps): JSX.Element {
       </ol>
       {props.nextCursor ? (
         <a
-          class={link}
+          class={LINK_CLASS}
           href={`/schemas/${schema.id}/versions?cursor=${encodeURIComponent(props.nextCursor)}`}
         >
           Older versions

@@ -21,6 +21,7 @@ import { createSchemasService } from '../schemas.service.js';
 import { SchemaEditorView } from './schema-editor.view.js';
 import { draftFromForm, schemaFromDraft, SchemaFormError } from './schema-form.js';
 import { SchemasListView, SchemaVersionsView } from './schemas-list.view.js';
+import { PAGE_FORM_SCHEMA, PAGE_ID_PARAMS } from '../../../web/page-schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /**
@@ -36,13 +37,6 @@ function editorScript(): Buffer {
   }
   throw new Error(`schema-editor.client.js not found (looked in ${candidates.join(', ')})`);
 }
-
-const formSchema = { hide: true, body: { type: 'object', additionalProperties: true } } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 100 } },
-  required: ['id'],
-} as const;
 
 function str(body: unknown, key: string): string {
   const value = (body as Record<string, unknown> | null)?.[key];
@@ -161,26 +155,30 @@ export const schemasPages: WebPages = async (app, ctx) => {
     editor(request, reply, { action: '/schemas', name: '', description: '', definition: { fields: [] } }),
   );
 
-  app.post('/schemas', { config: { requires: 'add_schema' }, schema: formSchema }, async (request, reply) => {
-    const name = str(request.body, 'name').trim();
-    const description = str(request.body, 'description');
-    let definition: Record<string, unknown> = { fields: [] };
-    try {
-      definition = definitionFrom(request.body);
-      if (name === '') throw new SchemaFormError('Give the schema a name.');
-      const created = await service.create(requireAuth(request), { name, description, schema: definition });
-      return redirectTo(request, reply, `/schemas/${created.id}`);
-    } catch (err) {
-      const message = saveErrorOf(err);
-      if (message === null) throw err;
-      return editor(
-        request,
-        reply,
-        { action: '/schemas', name, description, definition, error: message },
-        422,
-      );
-    }
-  });
+  app.post(
+    '/schemas',
+    { config: { requires: 'add_schema' }, schema: PAGE_FORM_SCHEMA },
+    async (request, reply) => {
+      const name = str(request.body, 'name').trim();
+      const description = str(request.body, 'description');
+      let definition: Record<string, unknown> = { fields: [] };
+      try {
+        definition = definitionFrom(request.body);
+        if (name === '') throw new SchemaFormError('Give the schema a name.');
+        const created = await service.create(requireAuth(request), { name, description, schema: definition });
+        return redirectTo(request, reply, `/schemas/${created.id}`);
+      } catch (err) {
+        const message = saveErrorOf(err);
+        if (message === null) throw err;
+        return editor(
+          request,
+          reply,
+          { action: '/schemas', name, description, definition, error: message },
+          422,
+        );
+      }
+    },
+  );
 
   app.post(
     '/schemas/infer',
@@ -223,7 +221,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/schemas/:id',
-    { config: { requires: 'view_schema' }, schema: { hide: true, params: idParams } },
+    { config: { requires: 'view_schema' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       const version = Number(str(request.query, 'version')) || undefined;
       const s = await service.get(requireAuth(request), request.params.id, version);
@@ -241,7 +239,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/schemas/:id',
-    { config: { requires: 'change_schema' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'change_schema' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       const auth = requireAuth(request);
       const current = await service.get(auth, request.params.id);
@@ -275,7 +273,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/schemas/:id/versions',
-    { config: { requires: 'view_schema' }, schema: { hide: true, params: idParams } },
+    { config: { requires: 'view_schema' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       const auth = requireAuth(request);
       const schema = await service.get(auth, request.params.id);
@@ -295,7 +293,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/schemas/:id/delete',
-    { config: { requires: 'delete_schema' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'delete_schema' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       await service.remove(requireAuth(request), request.params.id);
       return redirectTo(request, reply, '/schemas');

@@ -17,17 +17,13 @@ import { DashboardPage } from './dashboard.view.js';
 import { ReportPage, type ErrorFilter, type ReportData } from './report.view.js';
 import { UploadPage, type UploadFormState } from './upload-form.view.js';
 import { UploadRow, ValidationProgress } from './upload-status.view.js';
+import { PAGE_UUID_PARAMS } from '../../../web/page-schemas.js';
 
 const MB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ERRORS_PER_PAGE = 50;
 const PREVIEW_ROWS = 10;
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', format: 'uuid' } },
-  required: ['id'],
-} as const;
 const reportQuery = {
   type: 'object',
   properties: {
@@ -188,7 +184,7 @@ export const uploadsPages: WebPages = async (app, ctx) => {
     '/uploads/:id',
     {
       config: { requires: 'view_upload' },
-      schema: { hide: true, params: idParams, querystring: reportQuery },
+      schema: { hide: true, params: PAGE_UUID_PARAMS, querystring: reportQuery },
     },
     async (request, reply) => {
       const data = await reportData(request, request.params.id, request.query);
@@ -198,7 +194,7 @@ export const uploadsPages: WebPages = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/uploads/:id/progress',
-    { config: { requires: 'view_upload' }, schema: { hide: true, params: idParams } },
+    { config: { requires: 'view_upload' }, schema: { hide: true, params: PAGE_UUID_PARAMS } },
     async (request, reply) => {
       const upload = await uploads.get(request.auth!, request.params.id);
       // Finished: reload the page, which then shows the report instead of the progress.
@@ -210,7 +206,7 @@ export const uploadsPages: WebPages = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/uploads/:id/row',
-    { config: { requires: 'view_upload' }, schema: { hide: true, params: idParams } },
+    { config: { requires: 'view_upload' }, schema: { hide: true, params: PAGE_UUID_PARAMS } },
     async (request, reply) => {
       const upload = await uploads.get(request.auth!, request.params.id);
       return renderPage(reply, <UploadRow upload={upload} />);
@@ -219,7 +215,10 @@ export const uploadsPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/uploads/:id/revalidate',
-    { config: { requires: 'change_upload' }, schema: { hide: true, params: idParams, body: formBody } },
+    {
+      config: { requires: 'change_upload' },
+      schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody },
+    },
     async (request, reply) => {
       await uploads.revalidate(request.auth!, request.params.id);
       return redirectTo(request, reply, `/uploads/${request.params.id}`);
@@ -228,7 +227,10 @@ export const uploadsPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/uploads/:id/delete',
-    { config: { requires: 'delete_upload' }, schema: { hide: true, params: idParams, body: formBody } },
+    {
+      config: { requires: 'delete_upload' },
+      schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody },
+    },
     async (request, reply) => {
       await uploads.remove(request.auth!, request.params.id);
       return redirectTo(request, reply, '/');

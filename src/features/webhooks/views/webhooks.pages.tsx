@@ -23,14 +23,7 @@ import {
 import { EVENT_TYPES } from '../../events/index.js';
 import { requireAuth } from '../../identity/index.js';
 import { createWebhooksService, type DeliveryResource, type EndpointResource } from '../webhooks.service.js';
-
-const formSchema = { hide: true, body: { type: 'object', additionalProperties: true } } as const;
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', maxLength: 100 } },
-  required: ['id'],
-} as const;
-const link = 'font-medium text-indigo-800 underline hover:text-indigo-950';
+import { LINK_CLASS, PAGE_FORM_SCHEMA, PAGE_ID_PARAMS } from '../../../web/page-schemas.js';
 
 function list(body: unknown, key: string): string[] {
   const value = (body as Record<string, unknown> | null)?.[key];
@@ -74,7 +67,7 @@ function WebhooksPage({ page, state }: { page: PageContext; state: ListState }):
               <ul class="divide-y divide-slate-100">
                 {state.endpoints.map((e) => (
                   <li class="py-3">
-                    <a class={`${link} break-all`} href={`/account/webhooks/${e.id}`} safe>
+                    <a class={`${LINK_CLASS} break-all`} href={`/account/webhooks/${e.id}`} safe>
                       {e.url}
                     </a>
                     {e.description ? (
@@ -150,7 +143,7 @@ function EndpointPage(props: {
   return (
     <Layout title="Webhook endpoint" user={page.user} csrfToken={page.csrfToken} active="account">
       <p class="mb-2 text-sm">
-        <a class={link} href="/account/webhooks">
+        <a class={LINK_CLASS} href="/account/webhooks">
           Webhooks
         </a>
       </p>
@@ -236,7 +229,7 @@ function EndpointPage(props: {
         {props.nextCursor ? (
           <p class="mt-3">
             <a
-              class={link}
+              class={LINK_CLASS}
               href={`/account/webhooks/${endpoint.id}?cursor=${encodeURIComponent(props.nextCursor)}`}
             >
               Older deliveries
@@ -277,7 +270,7 @@ export const webhooksPages: WebPages = async (app, ctx) => {
 
   app.post(
     '/account/webhooks',
-    { config: { requires: 'add_webhook' }, schema: formSchema },
+    { config: { requires: 'add_webhook' }, schema: PAGE_FORM_SCHEMA },
     async (request, reply) => {
       const form = {
         url: (list(request.body, 'url')[0] ?? '').trim(),
@@ -322,7 +315,7 @@ export const webhooksPages: WebPages = async (app, ctx) => {
 
   app.get<{ Params: { id: string }; Querystring: { cursor?: string } }>(
     '/account/webhooks/:id',
-    { config: { requires: 'view_webhook' }, schema: { hide: true, params: idParams } },
+    { config: { requires: 'view_webhook' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
     (request, reply) =>
       endpointPage(
         request,
@@ -334,7 +327,7 @@ export const webhooksPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/account/webhooks/:id/test',
-    { config: { requires: 'change_webhook' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'change_webhook' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       await service.test(requireAuth(request), request.params.id);
       // HTMX swaps the delivery log in place; a plain form post reloads the page.
@@ -345,7 +338,7 @@ export const webhooksPages: WebPages = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/account/webhooks/:id/delete',
-    { config: { requires: 'delete_webhook' }, schema: { ...formSchema, params: idParams } },
+    { config: { requires: 'delete_webhook' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
       await service.remove(requireAuth(request), request.params.id);
       return redirectTo(request, reply, '/account/webhooks');
