@@ -12,7 +12,17 @@ const appFolders = [
 ];
 
 export default tseslint.config(
-  { ignores: ['.scratch*/**', 'dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'test-output/**', 'bench/out/**'] },
+  {
+    ignores: [
+      '.scratch*/**',
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'test-output/**',
+      'bench/out/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

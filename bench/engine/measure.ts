@@ -1,8 +1,9 @@
 /**
  * One measurement in a fresh process, so peak RSS belongs to that reader alone.
- * Usage: tsx bench/engine/measure.ts <intake|exceljs|floor|validate> <file>
+ * Usage: tsx bench/engine/measure.ts <intake|exceljs|floor|validate|reference> <file>
  * Prints one JSON line: { rows, cells, ms, maxRssMb } or { skipped }.
  */
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -100,49 +101,138 @@ async function floor(): Promise<{ rows: number; cells: number }> {
   return { rows: rows - 1, cells };
 }
 
-async function validate(): Promise<{ rows: number; cells: number } | { skipped: string }> {
+const BENCH_SCHEMA = {
+  fields: [
+    { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
+    { name: 'sku', type: 'string', constraints: { pattern: 'SKU-[0-9]{5}' } },
+    { name: 'name', type: 'string', constraints: { required: true } },
+    { name: 'email', type: 'string', format: 'email' },
+    { name: 'price', type: 'number', constraints: { minimum: 0 } },
+    { name: 'quantity', type: 'integer', constraints: { minimum: 1 } },
+    { name: 'status', type: 'string', constraints: { enum: ['active', 'pending', 'closed'] } },
+    { name: 'ordered_on', type: 'date' },
+    { name: 'paid', type: 'boolean' },
+    { name: 'note', type: 'string', constraints: { maxLength: 200 } },
+  ].filter((f) => HEADERS.includes(f.name)),
+};
+
+interface IssueLike {
+  row: number;
+  column: string | null;
+  cell: string | null;
+  code: string;
+  message: string;
+  value: string | null;
+}
+
+/** A digest of every issue in order, so two implementations can be compared without storing them. */
+function issueDigest(): { add(issue: IssueLike): void; hex(): string } {
+  const hash = createHash('sha256');
+  return {
+    add: (i) => hash.update(JSON.stringify([i.row, i.column, i.cell, i.code, i.message, i.value]) + '\n'),
+    hex: () => hash.digest('hex').slice(0, 12),
+  };
+}
+
+type Measured = { rows: number; cells: number; digest?: string } | { skipped: string };
+
+async function validate(): Promise<Measured> {
   // Literal specifiers so the bundler includes them; run.ts marks them external when the validate
   // engine does not exist yet, and the failed import becomes a "skipped" line.
-  let validateFile: (
-    path: string,
-    schema: never,
-  ) => Promise<{ rows: { total: number }; error_count: number }>;
-  let parseSchema: (json: unknown) => unknown;
+  let engine: {
+    validateFile: (
+      path: string,
+      schema: never,
+      options: { maxErrors: number; onIssue: (i: IssueLike) => void },
+    ) => Promise<{ rows: { total: number }; error_count: number }>;
+    parseSchema: (json: unknown) => unknown;
+  };
   try {
-    ({ validateFile } = (await import('../../src/engine/validate/index.js')) as unknown as {
-      validateFile: typeof validateFile;
-    });
-    ({ parseSchema } = await import('../../src/engine/schema/index.js'));
+    engine = {
+      ...((await import('../../src/engine/validate/index.js')) as unknown as Pick<
+        typeof engine,
+        'validateFile'
+      >),
+      ...(await import('../../src/engine/schema/index.js')),
+    };
   } catch (err) {
     return { skipped: `validateFile not available (${(err as Error).message.split('\n')[0]})` };
   }
-  const schema = parseSchema({
-    fields: [
-      { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
-      { name: 'sku', type: 'string', constraints: { pattern: 'SKU-[0-9]{5}' } },
-      { name: 'name', type: 'string', constraints: { required: true } },
-      { name: 'email', type: 'string', format: 'email' },
-      { name: 'price', type: 'number', constraints: { minimum: 0 } },
-      { name: 'quantity', type: 'integer', constraints: { minimum: 1 } },
-      { name: 'status', type: 'string', constraints: { enum: ['active', 'pending', 'closed'] } },
-      { name: 'ordered_on', type: 'date' },
-      { name: 'paid', type: 'boolean' },
-      { name: 'note', type: 'string', constraints: { maxLength: 200 } },
-    ].filter((f) => HEADERS.includes(f.name)),
+  const digest = issueDigest();
+  const report = await engine.validateFile(file, engine.parseSchema(BENCH_SCHEMA) as never, {
+    maxErrors: 0,
+    onIssue: digest.add,
   });
-  const report = await validateFile(file, schema as never);
-  return { rows: report.rows.total, cells: report.error_count };
+  return { rows: report.rows.total, cells: report.error_count, digest: digest.hex() };
 }
 
-const modes: Record<string, () => Promise<{ rows: number; cells: number } | { skipped: string }>> = {
+/** exceljs's value → the reader contract's cell (what a straightforward reader would produce). */
+function referenceCell(value: unknown): { t: string; v: unknown; date?: boolean } | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  if (typeof value === 'number') return { t: 'n', v: value };
+  if (typeof value === 'string') return { t: 's', v: value };
+  if (typeof value === 'boolean') return { t: 'b', v: value };
+  if (value instanceof Date)
+    return { t: 'n', v: (value.getTime() - Date.UTC(1899, 11, 30)) / 86_400_000, date: true };
+  const o = value as { richText?: { text: string }[]; result?: unknown; error?: string; text?: string };
+  if (o.richText) return referenceCell(o.richText.map((r) => r.text).join(''));
+  if (o.error !== undefined) return { t: 'e', v: o.error };
+  if ('result' in o) return referenceCell(o.result);
+  if (o.text !== undefined) return referenceCell(o.text);
+  return undefined;
+}
+
+/**
+ * The reference: exceljs's streaming reader feeding the same rules (validateRows), one row at a
+ * time with no tuning. Intake's own run must report the same issues (digest) in less time.
+ */
+async function reference(): Promise<Measured> {
+  const ExcelJS = (await import('exceljs')).default;
+  const { validateRows } = (await import('../../src/engine/validate/index.js')) as unknown as {
+    validateRows: (
+      rows: AsyncIterable<readonly { number: number; cells: unknown[] }[]>,
+      schema: never,
+      meta: { name: string; format: 'xlsx'; sheet: string | null; bytes: number },
+      options: { maxErrors: number; onIssue: (i: IssueLike) => void },
+    ) => Promise<{ rows: { total: number }; error_count: number }>;
+  };
+  const { parseSchema } = await import('../../src/engine/schema/index.js');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    worksheets: 'emit',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  async function* rows(): AsyncGenerator<{ number: number; cells: unknown[] }[]> {
+    for await (const ws of reader) {
+      for await (const row of ws) {
+        const r = row as unknown as { number: number; values: unknown[] };
+        yield [{ number: r.number, cells: r.values.slice(1).map(referenceCell) }];
+      }
+      break;
+    }
+  }
+  const digest = issueDigest();
+  const report = await validateRows(
+    rows(),
+    parseSchema(BENCH_SCHEMA) as never,
+    { name: file, format: 'xlsx', sheet: null, bytes: 0 },
+    { maxErrors: 0, onIssue: digest.add },
+  );
+  return { rows: report.rows.total, cells: report.error_count, digest: digest.hex() };
+}
+
+const modes: Record<string, () => Promise<Measured>> = {
   intake,
   exceljs,
   floor,
   validate,
+  reference,
 };
 const run = modes[mode];
 if (!run || !file) {
-  console.error('usage: measure.ts <intake|exceljs|floor|validate> <file>');
+  console.error('usage: measure.ts <intake|exceljs|floor|validate|reference> <file>');
   process.exit(64);
 }
 const t0 = performance.now();

@@ -75,11 +75,16 @@ async function measureCommand(): Promise<string[]> {
 }
 const command = await measureCommand();
 
-const readers = ['intake', 'validate', 'exceljs', 'floor'].filter((r) => !only || only.includes(r));
+const readers = ['intake', 'validate', 'reference', 'exceljs', 'floor'].filter(
+  (r) => !only || only.includes(r),
+);
 const repeat = Math.max(1, Number(argValue('--repeat') ?? '1'));
 
 interface Measurement {
   rows?: number;
+  /** validate/reference: the issue count and a digest of every issue. */
+  cells?: number;
+  digest?: string;
   ms?: number;
   cpuMs?: number;
   maxRssMb?: number;
@@ -105,12 +110,12 @@ const pad = (s: string, n: number): string => s.padEnd(n);
 const [load1] = loadavg();
 lines.push(
   `${cpus().length} CPUs, load average ${load1.toFixed(1)} at start; ${repeat > 1 ? `best wall time of ${repeat} runs` : 'one run each'}; cpu s = user+system of the whole child (all threads)`,
-  `${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('seconds', 9)}${pad('cpu s', 8)}${pad('rows/s', 11)}peak RSS MB`,
+  `${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('seconds', 9)}${pad('cpu s', 8)}${pad('rows/s', 11)}${pad('peak RSS MB', 12)}issues (validate = reference when the digests match)`,
 );
 for (const f of fixtures) {
   const mb = (statSync(f.path).size / 1048576).toFixed(1);
   for (const reader of readers) {
-    if (!f.xlsx && (reader === 'exceljs' || reader === 'floor')) continue;
+    if (!f.xlsx && (reader === 'exceljs' || reader === 'floor' || reader === 'reference')) continue;
     // Best-of-N wall time filters out other load on a shared machine; RSS is the worst seen.
     let best: Measurement = {};
     let worstRss = 0;
@@ -123,7 +128,7 @@ for (const f of fixtures) {
     const r = best;
     const line =
       r.rows !== undefined && r.ms !== undefined
-        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad(((r.cpuMs ?? 0) / 1000).toFixed(2), 8)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${worstRss.toFixed(0)}`
+        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad(((r.cpuMs ?? 0) / 1000).toFixed(2), 8)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${pad(worstRss.toFixed(0), 12)}${r.digest ? `${r.cells} issues, digest ${r.digest}` : ''}`
         : `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${r.skipped ?? r.error}`;
     console.log(line);
     lines.push(line);

@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .execute();
   await sql`create index ai_calls_created_at_idx on ai_calls (created_at)`.execute(db);
-  await sql`create index ai_calls_upload_id_idx on ai_calls (upload_id) where upload_id is not null`.execute(db);
+  await sql`create index ai_calls_upload_id_idx on ai_calls (upload_id) where upload_id is not null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('ai_cache')
