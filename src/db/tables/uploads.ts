@@ -54,7 +54,7 @@ export interface UploadsTable {
    * Confirmed header → field mapping (normalised header keys) the current run validates with: a
    * snapshot of the schema's confirmed mappings, reused to re-read rows. Null: none (or before 0022).
    */
-  header_mapping: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  header_mapping: ColumnType<Record<string, string | null> | null, string | null | undefined, string | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   started_at: NullableTimestamp;

@@ -42,6 +42,18 @@ describe('header matching', () => {
     expect(brief(report)).toEqual(['B2 type']);
   });
 
+  it('ignores a column a person confirmed as no field (null mapping): no extra_column, cells unread', async () => {
+    const rows = [
+      ['id', 'Price', 'note', 'Internal ref'],
+      [1, 2, 'n', 'anything'],
+    ];
+    const without = await run(schema(), rows);
+    expect(brief(without)).toEqual(['D1 extra_column']);
+    const report = await run(schema(), rows, { headerMapping: { 'internal ref': null } });
+    expect(report.valid).toBe(true);
+    expect(brief(report)).toEqual([]);
+  });
+
   it('reports a second column for the same field as duplicate_column at its own header cell', async () => {
     const report = await run(schema(), [
       ['id', 'Price', 'note', 'price'],

@@ -48,7 +48,8 @@ export function matchHeader(
   headerCells: ReadonlyArray<CellValue | undefined>,
   headerRow: number,
   schema: TableSchema,
-  headerMapping: Readonly<Record<string, string>> = {},
+  /** Header → field name; `null`: a person confirmed the column is no field, so it is ignored. */
+  headerMapping: Readonly<Record<string, string | null>> = {},
 ): HeaderMatch {
   const mode = effectiveMode(schema.fieldsMatch);
   const fields = schema.fields;
@@ -65,7 +66,13 @@ export function matchHeader(
     }
   });
   const mapping = new Map<string, number>();
+  const ignored = new Set<string>();
   for (const [header, fieldName] of Object.entries(headerMapping)) {
+    if (fieldName === null) {
+      ignored.add(header);
+      ignored.add(normaliseHeader(header));
+      continue;
+    }
     const i = byName.get(fieldName);
     // A mapping to a field that is not in this schema is stale; matching falls back to names.
     if (i !== undefined) {
@@ -87,6 +94,8 @@ export function matchHeader(
       continue;
     }
     const norm = normaliseHeader(text);
+    // Confirmed as no field: neither matched nor an extra column, and its cells are not read.
+    if (ignored.has(text) || ignored.has(norm)) continue;
     let fieldIndex: number | undefined;
     let rank = RANK_MAPPING;
     if ((fieldIndex = mapping.get(text) ?? mapping.get(norm)) !== undefined) rank = RANK_MAPPING;

@@ -24,7 +24,7 @@ export interface ValidateOptions {
   /** Name for `report.file.name`. Default: the basename of the path. */
   fileName?: string;
   /** Confirmed header text → field name overrides, applied before name matching. */
-  headerMapping?: Readonly<Record<string, string>>;
+  headerMapping?: Readonly<Record<string, string | null>>;
   /** Called with EVERY issue, uncapped, in report order. */
   onIssue?: (issue: ValidationIssue) => void;
   /** Called for every data row with the cast value per schema field (null: missing or invalid). */

@@ -82,7 +82,7 @@ export function createAnomalyReviewService(deps: ReviewDeps, gateway: AiGateway)
     path: string,
     fields: readonly Field[],
     schema: Parameters<typeof validateFile>[1],
-    options: { sheet: string | null; headerMapping: Record<string, string> | null; limit: number },
+    options: { sheet: string | null; headerMapping: Record<string, string | null> | null; limit: number },
   ): Promise<{ row: number; values: Record<string, unknown> }[]> {
     const rows: { row: number; values: Record<string, unknown> }[] = [];
     const controller = new AbortController();

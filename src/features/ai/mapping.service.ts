@@ -203,10 +203,11 @@ export function createMappingService(deps: MappingDeps, gateway: AiGateway) {
 export async function confirmedHeaderMapping(
   db: Deps['db'],
   schemaId: string,
-): Promise<Record<string, string>> {
+): Promise<Record<string, string | null>> {
   const remembered = await repo.rememberedMappings(db, schemaId);
-  // Keys are normalised headers, which the engine's matcher also looks up.
-  return Object.fromEntries([...remembered].filter((e): e is [string, string] => e[1] !== null));
+  // Keys are normalised headers, which the engine's matcher also looks up; null = "not a field",
+  // which the engine ignores instead of reporting an extra column.
+  return Object.fromEntries(remembered);
 }
 
 export type MappingService = ReturnType<typeof createMappingService>;

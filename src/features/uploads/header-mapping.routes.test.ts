@@ -101,4 +101,36 @@ describe('confirmed header mappings in validation', () => {
     expect(done.status).toBe('valid');
     expect(done.header_mapping).toEqual({ 'unit price (eur)': 'price' });
   });
+  it('a header confirmed as no field is ignored on the next upload (no extra_column)', async () => {
+    const withExtra =
+      'id,sku,email,Unit Price (EUR),status,Internal ref\n' + '1,SKU-10001,a@example.com,10.5,active,x-1\n';
+    const send = async (): Promise<UploadBody> => {
+      const body = multipartBody(
+        { schema_id: schemaId },
+        { filename: 'extra.csv', content: Buffer.from(withExtra) },
+      );
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/uploads',
+        headers: { ...auth(alice), ...body.headers },
+        payload: body.payload,
+      });
+      expect(response.statusCode, response.body).toBe(202);
+      return waitForUpload(t.app, alice.accessToken, response.json<{ id: string }>().id);
+    };
+    const first = await send();
+    expect(first.errors_by_code).toEqual({ extra_column: 1 });
+
+    const confirm = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/ai/mappings/confirm',
+      headers: auth(alice),
+      payload: { schema_id: schemaId, mappings: [{ header: 'Internal ref', field: null }] },
+    });
+    expect(confirm.statusCode, confirm.body).toBe(200);
+
+    const second = await send();
+    expect(second.status).toBe('valid');
+    expect(second.header_mapping).toMatchObject({ 'internal ref': null });
+  });
 });

@@ -75,7 +75,7 @@ export async function setHeaderMapping(
   db: Executor,
   id: string,
   attempt: number,
-  mapping: Record<string, string>,
+  mapping: Record<string, string | null>,
 ): Promise<void> {
   await db
     .updateTable('uploads')

@@ -37,10 +37,13 @@ export const UploadSchema = Type.Object(
       Type.Integer({ description: 'Issues stored and served; at most MAX_STORED_ERRORS.' }),
     ),
     errors_truncated: Type.Boolean({ description: 'True when more issues were found than stored.' }),
-    header_mapping: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()], {
-      description:
-        "The schema's confirmed header → field mappings this run validates with (keys are normalised headers); null before the run starts.",
-    }),
+    header_mapping: Type.Union(
+      [Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])), Type.Null()],
+      {
+        description:
+          "The schema's confirmed header → field mappings this run validates with (keys are normalised headers); null before the run starts.",
+      },
+    ),
     error: Type.Union([
       Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why validation failed.' }),
       Type.Null(),

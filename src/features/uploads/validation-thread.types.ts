@@ -12,7 +12,7 @@ export interface ValidateTask {
   readonly schema: TableSchema;
   readonly sheet: string | null;
   /** Confirmed header → field mapping (the engine's `headerMapping`). */
-  readonly headerMapping?: Readonly<Record<string, string>>;
+  readonly headerMapping?: Readonly<Record<string, string | null>>;
   readonly fileName: string;
   /** Least ms between two progress messages. */
   readonly progressIntervalMs?: number;
@@ -28,7 +28,7 @@ export interface RowsTask {
   readonly schema: TableSchema;
   readonly sheet: string | null;
   /** The mapping the upload was validated with, so "valid" means what it meant in its report. */
-  readonly headerMapping?: Readonly<Record<string, string>>;
+  readonly headerMapping?: Readonly<Record<string, string | null>>;
   /** Rows with a number up to this are skipped (the cursor). */
   readonly afterRow: number;
   readonly limit: number;

@@ -171,8 +171,8 @@ export function MappingPanel({
           </table>
         </div>
         <p class="mt-2 text-sm text-slate-600">
-          “Not a schema field” is remembered for suggestions; a schema that does not allow extra columns still
-          reports the column as extra_column.
+          “Not a schema field” is remembered for this schema: the column is ignored when the file is
+          validated, instead of being reported as an extra column.
         </p>
         <div class="mt-3 flex flex-wrap gap-3">
           <button type="submit" class={buttonClass('primary')}>
