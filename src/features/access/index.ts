@@ -6,6 +6,7 @@ export { routeRequirementsPlugin, routeTableOf, type RouteEntry } from './route-
 export {
   ALL_PERMISSIONS,
   ALL_OBJECTS_ROLES,
+  actsOnAllObjects,
   isPermission,
   type Permission,
   type RouteRequirement,

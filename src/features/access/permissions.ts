@@ -32,3 +32,12 @@ export type RouteRequirement = 'public' | 'authenticated' | Permission | readonl
 
 /** Roles whose holders act on everyone's resources (object rules), not only their own. */
 export const ALL_OBJECTS_ROLES = ['admin', 'manager'] as const;
+
+/**
+ * Whether the caller acts on everyone's uploads, schemas and webhook endpoints (object rules), not
+ * only its own. The catalogue has no "all objects" codename yet, so this asks the role; every
+ * feature calls this one helper so a future codename changes one place.
+ */
+export function actsOnAllObjects(auth: { readonly role: string }): boolean {
+  return (ALL_OBJECTS_ROLES as readonly string[]).includes(auth.role);
+}

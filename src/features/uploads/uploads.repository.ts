@@ -38,10 +38,12 @@ export interface UploadListFilter {
 /** Newest first. */
 export async function listUploads(
   db: Executor,
-  userId: string,
+  /** The owner to list for; null lists everyone's (callers that act on all objects). */
+  userId: string | null,
   filter: UploadListFilter,
 ): Promise<UploadRow[]> {
-  let query = db.selectFrom('uploads').selectAll().where('user_id', '=', userId);
+  let query = db.selectFrom('uploads').selectAll();
+  if (userId !== null) query = query.where('user_id', '=', userId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.schemaId !== undefined) query = query.where('schema_id', '=', filter.schemaId);
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);

@@ -70,6 +70,8 @@ export const UploadListQuery = Type.Object(
     schema_id: Type.Optional(Type.String({ format: 'uuid' })),
     limit: Type.Optional(Limit(100, 20)),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    /** `me`: only the caller's own uploads (managers and admins otherwise see everyone's). */
+    owner: Type.Optional(Type.Literal('me')),
   },
   { additionalProperties: false },
 );

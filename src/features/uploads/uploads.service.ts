@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Deps } from '../../deps.js';
 import { isEngineError, sniffFormat } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
+import { actsOnAllObjects } from '../access/index.js';
 import type { AuthContext } from '../identity/index.js';
 import { actorOf, recordAudit } from '../audit/index.js';
 import { recordEvent } from '../events/index.js';
@@ -73,10 +74,7 @@ export function createUploadsService(deps: UploadsDeps) {
   async function findOwn(auth: AuthContext, id: string): Promise<UploadRow> {
     const row = await repo.findUpload(deps.db, id);
     // Someone else's upload is "not found": ids cannot be probed. Admins and managers see all.
-    if (
-      row === undefined ||
-      (row.user_id !== auth.userId && auth.role !== 'admin' && auth.role !== 'manager')
-    )
+    if (row === undefined || (row.user_id !== auth.userId && !actsOnAllObjects(auth)))
       throw uploadErrors.notFound();
     return row;
   }
@@ -189,7 +187,8 @@ export function createUploadsService(deps: UploadsDeps) {
         beforeId = Buffer.from(query.cursor, 'base64url').toString('utf8');
         if (!/^[0-9a-f-]{36}$/.test(beforeId)) throw uploadErrors.invalidCursor();
       }
-      const rows = await repo.listUploads(deps.dbRead, auth.userId, {
+      const owner = query.owner === 'me' || !actsOnAllObjects(auth) ? auth.userId : null;
+      const rows = await repo.listUploads(deps.dbRead, owner, {
         status: query.status,
         schemaId: query.schema_id,
         beforeId,

@@ -73,15 +73,16 @@ export async function findEndpoint(
 
 export async function listEndpoints(
   executor: Executor,
-  userId: string,
+  /** The owner to list for; null lists everyone's (callers that act on all objects). */
+  userId: string | null,
   options: { limit: number; afterId: string | null },
 ): Promise<EndpointRow[]> {
   let query = executor
     .selectFrom('webhook_endpoints')
     .selectAll()
-    .where('user_id', '=', userId)
     .orderBy('id')
     .limit(options.limit + 1);
+  if (userId !== null) query = query.where('user_id', '=', userId);
   if (options.afterId !== null) query = query.where('id', '>', options.afterId);
   return query.execute();
 }

@@ -9,11 +9,11 @@ import {
   CreateEndpointBody,
   DeliveryListSchema,
   DeliveryQuery,
+  EndpointListQuery,
   DeliverySchema,
   EndpointIdParams,
   EndpointListSchema,
   EndpointSchema,
-  PageQuery,
 } from './webhooks.schemas.js';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.js';
 
@@ -59,8 +59,9 @@ export const webhooksRoutes: FastifyPluginAsync<WebhooksRoutesOptions> = async (
       schema: {
         tags,
         security,
-        summary: 'Your webhook endpoints, oldest first, cursor-paginated',
-        querystring: PageQuery,
+        summary:
+          'Webhook endpoints you may see (managers and admins: everyone’s; `owner=me`: your own), oldest first, cursor-paginated',
+        querystring: EndpointListQuery,
         response: { 200: EndpointListSchema },
       },
     },

@@ -78,6 +78,16 @@ export const PageQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const EndpointListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    /** `me`: only the caller's own endpoints (managers and admins otherwise see everyone's). */
+    owner: Type.Optional(Type.Literal('me')),
+  },
+  { additionalProperties: false },
+);
+
 export const DeliveryQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

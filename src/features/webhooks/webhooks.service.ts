@@ -5,6 +5,7 @@
 import type { Db } from '../../db/database.js';
 import type { WebhookDeliveryStatus } from '../../db/tables/webhooks.js';
 import { isUuid, newId } from '../../lib/ids.js';
+import { actsOnAllObjects } from '../access/index.js';
 import type { AuthContext } from '../identity/index.js';
 import { attemptDelivery, webhookPayload, type DeliveryConfig } from './delivery.service.js';
 import { parseWebhookUrl, resolvePublicAddresses, UnsafeUrlError } from './url-guard.js';
@@ -98,7 +99,7 @@ export async function checkWebhookUrl(value: string, allowPrivate: boolean): Pro
 
 /** Managers and admins act on everyone's endpoints; others on their own (issue 5's object rules). */
 function ownerFilter(auth: AuthContext): string | null {
-  return auth.role === 'admin' || auth.role === 'manager' ? null : auth.userId;
+  return actsOnAllObjects(auth) ? null : auth.userId;
 }
 
 export function createWebhooksService(deps: { db: Db; dbRead: Db; config: DeliveryConfig }) {
@@ -132,10 +133,11 @@ export function createWebhooksService(deps: { db: Db; dbRead: Db; config: Delive
 
     async list(
       auth: AuthContext,
-      query: { limit?: number; cursor?: string },
+      query: { limit?: number; cursor?: string; owner?: 'me' },
     ): Promise<Page<EndpointResource>> {
       const limit = query.limit ?? 20;
-      const rows = await repo.listEndpoints(deps.dbRead, auth.userId, {
+      const owner = query.owner === 'me' ? auth.userId : ownerFilter(auth);
+      const rows = await repo.listEndpoints(deps.dbRead, owner, {
         limit,
         afterId: query.cursor ? idFromCursor(query.cursor) : null,
       });

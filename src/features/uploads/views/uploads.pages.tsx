@@ -54,7 +54,7 @@ export const uploadsPages: WebPages = async (app, ctx) => {
     const [page, dashboard, recent] = await Promise.all([
       ctx.page(request),
       stats.dashboard(auth),
-      uploads.list(auth, { limit: 10 }),
+      uploads.list(auth, { limit: 10, owner: 'me' }),
     ]);
     return renderPage(reply, <DashboardPage page={page} stats={dashboard} uploads={recent.results} />);
   });

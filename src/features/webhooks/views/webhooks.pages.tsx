@@ -253,7 +253,8 @@ export const webhooksPages: WebPages = async (app, ctx) => {
     status = 200,
   ) {
     const auth = requireAuth(request);
-    const endpoints = await service.list(auth, { limit: 100 });
+    // The page manages the person's own endpoints; managers see others' through the API.
+    const endpoints = await service.list(auth, { limit: 100, owner: 'me' });
     const page = await ctx.page(request);
     return renderPage(
       reply,
