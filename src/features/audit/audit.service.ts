@@ -60,7 +60,12 @@ export const ANONYMOUS_ACTOR: AuditActor = Object.freeze({ userId: null, kind: '
 
 /** Appends one event with `executor` (a transaction to commit it with the change it records). */
 export async function recordAudit(executor: Db, event: AuditEventInput): Promise<void> {
-  await repo.insertAuditEvent(executor, {
+  await repo.insertAuditEvent(executor, toAuditRow(event));
+}
+
+/** The row `recordAudit` writes, for a caller that inserts it within one statement of its own. */
+export function toAuditRow(event: AuditEventInput): repo.NewAuditRow {
+  return {
     id: uuidv7(),
     action: event.action,
     actor_user_id: event.actor.userId,
@@ -72,7 +77,7 @@ export async function recordAudit(executor: Db, event: AuditEventInput): Promise
     user_agent: event.meta?.userAgent?.slice(0, 512) ?? null,
     request_id: event.meta?.requestId ?? null,
     details: JSON.stringify(event.details ?? {}),
-  });
+  };
 }
 
 export interface AuditQuery {

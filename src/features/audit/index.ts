@@ -5,6 +5,7 @@ export {
   listAudit,
   purgeExpiredAudit,
   recordAudit,
+  toAuditRow,
   type AuditAction,
   type AuditActor,
   type AuditEventInput,
@@ -13,5 +14,6 @@ export {
   type AuditQuery,
   type PublicAuditEvent,
 } from './audit.service.js';
+export type { NewAuditRow } from './audit.repository.js';
 export { actorOf } from './audit-actor.js';
 export { startAuditRetention } from './audit-retention.js';

@@ -10,7 +10,7 @@ import { errors } from '../../lib/app-error.js';
 import type { PasswordHasher } from '../../lib/password-hasher.js';
 import { validatePassword } from '../../lib/password-validator.js';
 import { recordEvent } from '../events/index.js';
-import { ANONYMOUS_ACTOR, recordAudit, type AuditActor } from '../audit/index.js';
+import { ANONYMOUS_ACTOR, recordAudit, toAuditRow, type AuditActor } from '../audit/index.js';
 import { identityErrors } from './identity.errors.js';
 import type { AuthContext, PublicUser, RequestMeta, TokenPair, UserRole } from './identity.types.js';
 import type { EmailRateLimiter } from './rate-limit.service.js';
@@ -153,17 +153,23 @@ export function createAccounts(
       // Checked after the hash so an inactive account costs the same time as a wrong password.
       if (!ok || !row.is_active) return failed(row.id, ok ? 'inactive' : 'wrong_password');
       const rehash = hasher.needsRehash(row.password_hash) ? await hasher.hash(password) : null;
-      await deps.db.transaction().execute(async (trx) => {
-        await usersRepo.touchLastLogin(trx, row.id, rehash);
-        await recordAudit(trx, {
+      const session = sessions.prepareStart({ id: row.id, role: row.role });
+      await usersRepo.recordLogin(deps.db, {
+        id: row.id,
+        newPasswordHash: rehash,
+        audit: toAuditRow({
           action: 'auth.login',
           actor: { userId: row.id, kind: 'user' },
           target: { type: 'user', id: row.id },
           meta,
-        });
+        }),
+        refreshToken: session.row,
       });
+      // Cached profiles show last_login_at: drop them here and on other instances.
       await revocation.invalidateUser(row.id);
-      const tokens = await sessions.start({ id: row.id, role: row.role });
+      // The cut-off read with the row: one bumped since then revokes this token, as it should.
+      const validAfter = row.tokens_valid_after ? Math.ceil(row.tokens_valid_after.getTime() / 1000) : 0;
+      const tokens = await session.issue(validAfter);
       return { user: toPublicUser({ ...row, last_login_at: new Date() }), ...tokens };
     },
 

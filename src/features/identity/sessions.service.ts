@@ -21,6 +21,15 @@ type Executor = Deps['db'];
 export interface Sessions {
   /** Starts a new family for a user who just proved who they are. */
   start(user: { id: string; role: UserRole }): Promise<TokenPair>;
+  /**
+   * Starts a new family whose first refresh-token row the caller inserts with its own writes;
+   * `issue` signs the pair once that row is committed. `notBefore` is the user's revocation
+   * cut-off (unix seconds) as the caller read it.
+   */
+  prepareStart(user: { id: string; role: UserRole }): {
+    row: refreshRepo.NewRefreshToken;
+    issue(notBefore: number): Promise<TokenPair>;
+  };
   /** Exchanges a refresh token for a new pair. */
   refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair>;
   /** Ends the caller's session: denylists its access token and revokes its refresh family(ies). */
@@ -51,15 +60,11 @@ export function createSessions(
     role: UserRole,
     familyId: string,
     refreshToken: string,
+    knownNotBefore?: number,
   ): Promise<TokenPair> {
     // A token must not predate the user's revocation cut-off, or it would be born revoked.
-    const state = await revocation.userState(userId);
-    const access = await accessTokens.sign({
-      userId,
-      role,
-      sessionId: familyId,
-      notBefore: state?.validAfter,
-    });
+    const notBefore = knownNotBefore ?? (await revocation.userState(userId))?.validAfter;
+    const access = await accessTokens.sign({ userId, role, sessionId: familyId, notBefore });
     return {
       access_token: access.token,
       refresh_token: refreshToken,
@@ -85,6 +90,25 @@ export function createSessions(
     return { id, token: child.token };
   }
 
+  function prepareStart(user: { id: string; role: UserRole }): {
+    row: refreshRepo.NewRefreshToken;
+    issue(notBefore?: number): Promise<TokenPair>;
+  } {
+    const { token, hash } = newRefreshToken();
+    const familyId = uuidv7();
+    return {
+      row: {
+        id: uuidv7(),
+        token_hash: hash,
+        family_id: familyId,
+        user_id: user.id,
+        parent_id: null,
+        family_expires_at: new Date(Date.now() + config.refreshTokenTtlSeconds * 1000),
+      },
+      issue: (notBefore) => pair(user.id, user.role, familyId, token, notBefore),
+    };
+  }
+
   /** The role to put in the new access token, or an error when the user may no longer log in. */
   async function requireActive(userId: string): Promise<UserRole> {
     const state = await revocation.userState(userId);
@@ -94,18 +118,12 @@ export function createSessions(
 
   return {
     async start(user) {
-      const { token, hash } = newRefreshToken();
-      const familyId = uuidv7();
-      await refreshRepo.insertRefreshToken(deps.db, {
-        id: uuidv7(),
-        token_hash: hash,
-        family_id: familyId,
-        user_id: user.id,
-        parent_id: null,
-        family_expires_at: new Date(Date.now() + config.refreshTokenTtlSeconds * 1000),
-      });
-      return pair(user.id, user.role, familyId, token);
+      const { row, issue } = prepareStart(user);
+      await refreshRepo.insertRefreshToken(deps.db, row);
+      return issue();
     },
+
+    prepareStart,
 
     async refresh(refreshToken, meta) {
       const hash = hashRefreshToken(refreshToken);

@@ -2,6 +2,8 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { UsersTable, UserRole } from '../../db/tables/identity.js';
+import type { NewAuditRow } from '../audit/index.js';
+import type { NewRefreshToken } from './refresh-tokens.repository.js';
 
 export type UserRow = Selectable<UsersTable>;
 type Executor = Kysely<Database>;
@@ -98,19 +100,30 @@ export async function bumpTokensValidAfter(db: Executor, id: string): Promise<Da
   return row?.tokens_valid_after ?? null;
 }
 
-export async function touchLastLogin(
+/**
+ * Writes a successful login in one statement (one round trip, one commit): the last-login time
+ * (and the rehashed password, if any), its audit row and the new session's first refresh token.
+ * PostgreSQL runs every data-modifying CTE to completion, so all three commit or none does.
+ */
+export async function recordLogin(
   db: Executor,
-  id: string,
-  newPasswordHash: string | null,
+  login: { id: string; newPasswordHash: string | null; audit: NewAuditRow; refreshToken: NewRefreshToken },
 ): Promise<void> {
   await db
-    .updateTable('users')
-    .set(
-      newPasswordHash
-        ? { last_login_at: sql<Date>`now()`, password_hash: newPasswordHash }
-        : { last_login_at: sql<Date>`now()` },
+    .with('touched', (qb) =>
+      qb
+        .updateTable('users')
+        .set(
+          login.newPasswordHash
+            ? { last_login_at: sql<Date>`now()`, password_hash: login.newPasswordHash }
+            : { last_login_at: sql<Date>`now()` },
+        )
+        .where('id', '=', login.id)
+        .returning('id'),
     )
-    .where('id', '=', id)
+    .with('audited', (qb) => qb.insertInto('audit_events').values(login.audit).returning('id'))
+    .insertInto('refresh_tokens')
+    .values(login.refreshToken)
     .execute();
 }
 
