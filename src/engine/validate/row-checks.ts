@@ -6,6 +6,7 @@ import type { CellValue } from '../reader/types.js';
 import type { TableSchema } from '../schema/types.js';
 import { cellText, type CastedValue } from '../schema/value-cast.js';
 import { cellRef, columnLetter } from './column-letter.js';
+import { FirstSeen } from './first-seen.js';
 import { shown, valueKey, type FieldRule } from './field-rules.js';
 import type { HeaderMatch } from './header-matcher.js';
 import type { ValidationIssue } from './types.js';
@@ -16,7 +17,7 @@ export interface KeyRule {
   /** The leftmost bound column of the key: where its issue is reported. */
   readonly column: number;
   /** First row per key: the cast value itself for one field (no string built), else a joined tuple. */
-  readonly seen: Map<unknown, number>;
+  readonly seen: FirstSeen;
   readonly describe: string;
 }
 
@@ -39,7 +40,7 @@ export function buildKeyRules(
       code,
       fieldIndexes,
       column: Math.min(...fieldIndexes.map((i) => columnOf.get(i) as number)),
-      seen: new Map(),
+      seen: new FirstSeen(),
       describe: code === 'primary_key' ? `The primary key (${labels})` : `The combination of ${labels}`,
     });
   };
@@ -69,11 +70,8 @@ export function checkKey(
     if (indexes.length === 1) tuple = v;
     else tuple = k === 0 ? valueKey(v as CastedValue) : tuple + '\u001f' + valueKey(v as CastedValue);
   }
-  const first = key.seen.get(tuple);
-  if (first === undefined) {
-    key.seen.set(tuple, rowNumber);
-    return;
-  }
+  const first = key.seen.firstOrAdd(tuple, rowNumber);
+  if (first === undefined) return;
   const shownTuple = shown(String(tuple).split('\u001f').join(', '));
   insertAt(rowIssues, rowIssueCols, key.column, {
     row: rowNumber,

@@ -7,8 +7,9 @@ import { EngineError } from '../errors.js';
 import type { CellValue, Progress, ReaderLimits, Row, SpreadsheetFormat } from '../reader/types.js';
 import { parseSchema } from '../schema/schema-parser.js';
 import type { TableSchema } from '../schema/types.js';
-import { CAST_INVALID, cellText, DEFAULT_MISSING_VALUES, type CastedValue } from '../schema/value-cast.js';
+import { CAST_INVALID, cellText, DEFAULT_MISSING_VALUES } from '../schema/value-cast.js';
 import { columnLetter } from './column-letter.js';
+import { FirstSeen } from './first-seen.js';
 import { compileFieldRule, shown, type FieldRule } from './field-rules.js';
 import { buildKeyRules, checkKey, checkUnnamed, type KeyRule } from './row-checks.js';
 import { matchHeader, type HeaderMatch } from './header-matcher.js';
@@ -61,7 +62,7 @@ interface Bound {
   readonly fieldIndex: number;
   readonly rule: FieldRule;
   /** First row per cast value (Map keys compare numbers by value: "1.0" and 1 collide). */
-  readonly seen: Map<CastedValue, number> | null;
+  readonly seen: FirstSeen | null;
 }
 
 /** Validates rows (in batches) against a schema. The header is the first non-blank row. */
@@ -118,7 +119,7 @@ export async function validateRows(
             letter: columnLetter(b.column),
             fieldIndex: b.fieldIndex,
             rule,
-            seen: rule.unique ? new Map<CastedValue, number>() : null,
+            seen: rule.unique ? new FirstSeen() : null,
           };
         });
         keyRules = buildKeyRules(schema, new Map(bound.map((b) => [b.fieldIndex, b.column])), rules);
@@ -181,9 +182,8 @@ export async function validateRows(
         }
         const seen = bound[b].seen;
         if (seen !== null) {
-          const first = seen.get(value);
-          if (first === undefined) seen.set(value, rowNumber);
-          else {
+          const first = seen.firstOrAdd(value, rowNumber);
+          if (first !== undefined) {
             const text = cellText(c) ?? '';
             rowIssues.push({
               row: rowNumber,
