@@ -21,9 +21,41 @@ function copyField(value: string | null): string {
     .replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
+/**
+ * COPY text-format lines for `issues`, numbered from `firstSeq`. Pure, so the validation thread
+ * can build them and send one string instead of structured-cloning thousands of objects.
+ */
+export function issueCopyText(
+  uploadId: string,
+  attempt: number,
+  firstSeq: number,
+  issues: readonly ValidationIssue[],
+): string {
+  const prefix = `${uploadId}\t${attempt}\t`;
+  let seq = firstSeq;
+  let text = '';
+  for (const issue of issues) {
+    text +=
+      prefix +
+      [
+        String(seq++),
+        String(issue.row),
+        copyField(issue.column),
+        copyField(issue.cell),
+        copyField(issue.code),
+        copyField(issue.message),
+        copyField(issue.value),
+      ].join('\t') +
+      '\n';
+  }
+  return text;
+}
+
 export interface IssueCopy {
   /** Appends issues, numbered on from the last; waits when the connection is behind. */
   write(issues: readonly ValidationIssue[]): Promise<void>;
+  /** Appends `count` lines already built by issueCopyText, numbered on from the last. */
+  writeText(text: string, count: number): Promise<void>;
   /** Ends the COPY (its rows become visible) and returns how many were written. */
   finish(): Promise<number>;
   /** Abandons the COPY: the server rolls the statement back. Safe after finish/abort. */
@@ -44,38 +76,29 @@ export function openIssueCopy(pool: pg.Pool, uploadId: string, attempt: number):
     client = null;
   };
 
+  async function writeText(text: string, count: number): Promise<void> {
+    if (done) throw new Error('issue copy already finished');
+    if (count === 0) return;
+    if (stream === null) {
+      client = await pool.connect();
+      // A checked-out client has no error listener of the pool's: without one a dropped
+      // connection would crash the process instead of failing this copy.
+      client.on('error', (err) => (failure ??= err));
+      stream = client.query(copyFrom(COPY_SQL));
+      stream.on('error', (err) => (failure ??= err));
+    }
+    if (failure !== null) throw failure;
+    seq += count;
+    if (!stream.write(text)) await once(stream, 'drain');
+  }
+
   return {
     async write(issues) {
       if (done) throw new Error('issue copy already finished');
       if (issues.length === 0) return;
-      if (stream === null) {
-        client = await pool.connect();
-        // A checked-out client has no error listener of the pool's: without one a dropped
-        // connection would crash the process instead of failing this copy.
-        client.on('error', (err) => (failure ??= err));
-        stream = client.query(copyFrom(COPY_SQL));
-        stream.on('error', (err) => (failure ??= err));
-      }
-      if (failure !== null) throw failure;
-      const prefix = `${uploadId}\t${attempt}\t`;
-      let text = '';
-      for (const issue of issues) {
-        seq++;
-        text +=
-          prefix +
-          [
-            String(seq),
-            String(issue.row),
-            copyField(issue.column),
-            copyField(issue.cell),
-            copyField(issue.code),
-            copyField(issue.message),
-            copyField(issue.value),
-          ].join('\t') +
-          '\n';
-      }
-      if (!stream.write(text)) await once(stream, 'drain');
+      await writeText(issueCopyText(uploadId, attempt, seq + 1, issues), issues.length);
     },
+    writeText,
     async finish() {
       if (done) return seq;
       done = true;

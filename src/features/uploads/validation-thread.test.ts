@@ -11,6 +11,7 @@ import {
   readRowsInThread,
   validateInThread,
 } from './validation-thread.js';
+import { issueCopyText } from './upload-errors.copy.js';
 
 let dir: string;
 let csv: string;
@@ -36,6 +37,37 @@ describe('validateInThread', () => {
     expect(summary.errors_by_code).toEqual({ minimum: 400, enum: 200 });
     expect(issues).toEqual(direct.errors);
     expect(progressTicks).toBeGreaterThan(0);
+  });
+
+  it('with copy set, sends the issues as COPY text numbered from 1', async () => {
+    const texts: string[] = [];
+    let count = 0;
+    const uploadId = '00000000-0000-4000-8000-000000000001';
+    const summary = await validateInThread(
+      {
+        path: csv,
+        schema: ORDERS_SCHEMA,
+        sheet: null,
+        fileName: 'orders.csv',
+        maxIssues: 1_000_000,
+        copy: { uploadId, attempt: 3 },
+      },
+      {
+        onIssues: async () => {
+          throw new Error('issues must come as COPY text');
+        },
+        onCopyText: async (text, n) => {
+          texts.push(text);
+          count += n;
+        },
+        onProgress: () => undefined,
+      },
+    );
+    const direct = await validateFile(csv, ORDERS_SCHEMA, { maxErrors: 1_000_000 });
+    expect(texts.length).toBeGreaterThan(0);
+    expect(count).toBe(direct.errors.length);
+    expect(summary.error_count).toBe(direct.error_count);
+    expect(texts.join('')).toBe(issueCopyText(uploadId, 3, 1, direct.errors));
   });
 
   it('sends at most maxIssues issues while still counting all of them', async () => {

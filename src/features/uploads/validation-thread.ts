@@ -43,6 +43,8 @@ export interface ThreadProgress {
 export interface ValidationHandlers {
   /** Called in order with each batch of issues; the next batch waits for the returned promise. */
   onIssues(issues: readonly ValidationIssue[]): Promise<void>;
+  /** With `task.copy`: each batch as COPY text (issueCopyText) and its line count, in order. */
+  onCopyText?(text: string, count: number): Promise<void>;
   onProgress(progress: ThreadProgress): void;
 }
 
@@ -189,6 +191,7 @@ export function validateInThread(
     { mode: 'validate', ...task },
     async (message) => {
       if (message.type === 'issues') await handlers.onIssues(message.issues);
+      else if (message.type === 'copy') await handlers.onCopyText!(message.text, message.count);
       else if (message.type === 'progress') handlers.onProgress(message);
       else if (message.type === 'report') return message.report;
       return undefined;

@@ -18,6 +18,11 @@ export interface ValidateTask {
   readonly progressIntervalMs?: number;
   /** Issues past this many are counted, not sent. */
   readonly maxIssues: number;
+  /**
+   * When set, issues are sent as `copy` messages: upload_errors COPY text built in the thread
+   * (one string per batch crosses the boundary instead of thousands of cloned objects).
+   */
+  readonly copy?: { readonly uploadId: string; readonly attempt: number };
 }
 
 export interface RowsTask {
@@ -70,6 +75,7 @@ export type ReportSummary = Omit<Report, 'errors'>;
 
 export type ThreadMessage =
   | { readonly type: 'issues'; readonly issues: ValidationIssue[] }
+  | { readonly type: 'copy'; readonly text: string; readonly count: number }
   | {
       readonly type: 'progress';
       readonly rowsRead: number;

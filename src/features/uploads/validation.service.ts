@@ -83,9 +83,11 @@ export async function runValidation(
         maxIssues: deps.config.maxStoredErrors,
         limits: readerLimits(deps.config),
         progressIntervalMs: Math.min(250, deps.config.uploadProgressMs),
+        copy: { uploadId: upload.id, attempt: upload.attempt },
       },
       {
         onIssues: (issues) => copy.write(issues),
+        onCopyText: (text, count) => copy.writeText(text, count),
         onProgress: (p) => {
           const now = performance.now();
           if (now - lastWrite < deps.config.uploadProgressMs) return;

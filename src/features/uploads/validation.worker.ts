@@ -24,11 +24,23 @@ import type {
   ThreadTask,
   ValidateTask,
 } from './validation-thread.types.js';
+import { issueCopyText } from './upload-errors.copy.js';
 
 const ISSUE_BATCH = 2000;
 
 function post(message: ThreadMessage): void {
   parentPort!.postMessage(message);
+}
+
+/** Sends a batch of a ValidateTask's issues: as COPY text when the task asks for it. */
+function postIssues(task: ValidateTask, issues: ValidationIssue[], firstSeq: number): void {
+  if (task.copy === undefined) post({ type: 'issues', issues });
+  else
+    post({
+      type: 'copy',
+      text: issueCopyText(task.copy.uploadId, task.copy.attempt, firstSeq, issues),
+      count: issues.length,
+    });
 }
 
 async function runValidate(task: ValidateTask): Promise<void> {
@@ -46,14 +58,14 @@ async function runValidate(task: ValidateTask): Promise<void> {
       batch.push(issue);
       sent++;
       if (batch.length >= ISSUE_BATCH) {
-        post({ type: 'issues', issues: batch });
+        postIssues(task, batch, sent - batch.length + 1);
         batch = [];
       }
     },
     onProgress: (p) =>
       post({ type: 'progress', rowsRead: p.rowsRead, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }),
   });
-  if (batch.length > 0) post({ type: 'issues', issues: batch });
+  if (batch.length > 0) postIssues(task, batch, sent - batch.length + 1);
   const { errors: _none, ...summary } = report;
   post({ type: 'report', report: summary });
 }
