@@ -5,6 +5,16 @@ import { tooLong } from './shared-strings.js';
 import type { CellValue, ReaderLimits, Row } from './types.js';
 
 const QUOTE = 0x22;
+
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/** `buf.toString('latin1', start, end)` without its argument handling (see `utf8Slice`). */
+const latin1Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as Latin1Slicer).latin1Slice(start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end);
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -100,13 +110,16 @@ export class CsvRecordParser {
             value += utf8Slice(buf, s, p);
           }
         } else {
+          let high = 0;
           while (p < len) {
             const b = buf[p];
             if (b === delim || b === LF || b === CR) break;
+            high |= b;
             p++;
           }
           if (p === len && !final) break records;
-          if (p > pos) value = utf8Slice(buf, pos, p);
+          // Plain ASCII (most cells) is copied as one-byte text without UTF-8 decoding.
+          if (p > pos) value = high < 0x80 ? latin1Slice(buf, pos, p) : utf8Slice(buf, pos, p);
         }
         if (value !== undefined && value !== '') {
           if (value.length > maxChars) throw tooLong(maxChars);
