@@ -12,6 +12,8 @@ import * as m0030Ai from './0030-ai.js';
 import * as m0040Access from './0040-access.js';
 import * as m0041Audit from './0041-audit.js';
 import * as m0050WebSessions from './0050-web-sessions.js';
+import * as m0060AllObjectsPermissions from './0060-all-objects-permissions.js';
+import * as m0061Shares from './0061-shares.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_identity': m0001Identity,
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0040_access': m0040Access,
   '0041_audit': m0041Audit,
   '0050_web_sessions': m0050WebSessions,
+  '0060_all_objects_permissions': m0060AllObjectsPermissions,
+  '0061_shares': m0061Shares,
 };

@@ -1,4 +1,4 @@
-/** Table types of the access feature: roles, per-user grants, API tokens. */
+/** Table types of the access feature: roles, per-user grants, API tokens, shares. */
 import type { ColumnType } from 'kysely';
 
 type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -34,8 +34,21 @@ export interface ApiTokensTable {
   revoked_at: NullableTimestamp;
 }
 
+/** What can be shared (view-only) with another user. */
+export type ShareResourceType = 'schema' | 'upload';
+
+/** A view-only share of one schema or upload with one user (src/features/sharing). */
+export interface SharesTable {
+  resource_type: ShareResourceType;
+  resource_id: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface AccessTables {
   roles: RolesTable;
   user_grants: UserGrantsTable;
   api_tokens: ApiTokensTable;
+  shares: SharesTable;
 }

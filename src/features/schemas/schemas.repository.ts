@@ -1,6 +1,8 @@
 /** SQL of the schemas feature. Rows are mapped to API objects in the service. */
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.js';
+import { userHoldsSql } from '../access/index.js';
+import { sharedWithSql } from '../sharing/index.js';
 
 type Executor = Db | Transaction<Database>;
 
@@ -23,9 +25,22 @@ export interface VersionRow {
   created_at: Date;
 }
 
-/** Admins and managers see every schema (issue 5's object rules); everyone else only their own. */
-function visibleTo(userId: string) {
-  return sql<boolean>`(schemas.owner_id = ${userId} or exists (select 1 from users u where u.id = ${userId} and u.role in ('admin', 'manager')))`;
+/**
+ * Who is looking. `allObjects` is the permission answer (`schema.all`, from the request's effective
+ * permissions); null when there is no request (a background job acting for `userId`): then the
+ * user's stored permissions decide, in SQL.
+ */
+export interface SchemaViewer {
+  userId: string;
+  allObjects: boolean | null;
+}
+
+/** Object rules: holders of `schema.all` see every schema; everyone else its own and those shared with it. */
+function visibleTo(viewer: SchemaViewer) {
+  if (viewer.allObjects === true) return sql<boolean>`true`;
+  const shared = sharedWithSql('schema', 'schemas.id', viewer.userId);
+  if (viewer.allObjects === false) return sql<boolean>`(schemas.owner_id = ${viewer.userId} or ${shared})`;
+  return sql<boolean>`(schemas.owner_id = ${viewer.userId} or ${userHoldsSql(viewer.userId, 'schema.all')} or ${shared})`;
 }
 
 export async function insertSchema(
@@ -65,10 +80,10 @@ export async function insertVersion(
 export async function findVisibleSchema(
   executor: Executor,
   id: string,
-  userId: string,
+  viewer: SchemaViewer,
   options: { forUpdate?: boolean; includeDeleted?: boolean } = {},
 ): Promise<SchemaRow | undefined> {
-  let query = executor.selectFrom('schemas').selectAll().where('id', '=', id).where(visibleTo(userId));
+  let query = executor.selectFrom('schemas').selectAll().where('id', '=', id).where(visibleTo(viewer));
   if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
@@ -118,7 +133,7 @@ export async function softDeleteSchema(executor: Executor, id: string): Promise<
 /** Live schemas the user may see, by id (creation order), with their latest definitions. */
 export async function listSchemas(
   executor: Executor,
-  userId: string,
+  viewer: SchemaViewer,
   options: { limit: number; afterId: string | null },
 ): Promise<(SchemaRow & { definition: Record<string, unknown> })[]> {
   let query = executor
@@ -129,7 +144,7 @@ export async function listSchemas(
     .selectAll('schemas')
     .select('v.definition')
     .where('schemas.deleted_at', 'is', null)
-    .where(visibleTo(userId))
+    .where(visibleTo(viewer))
     .orderBy('schemas.id')
     .limit(options.limit + 1);
   if (options.afterId !== null) query = query.where('schemas.id', '>', options.afterId);

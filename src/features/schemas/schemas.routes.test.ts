@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
+import { makeAdmin } from '../access/access.test-support.js';
 import { call, RELAXED_LIMITS, registerUser, type Session } from '../identity/identity.test-support.js';
 import { getSchemaVersion } from './index.js';
 
@@ -143,9 +144,9 @@ describe('schemas CRUD and versions', () => {
 
   it('lets an admin see and read any schema', async () => {
     const created = await createSchema(alice.accessToken, 'Seen by admin');
-    const admin = await registerUser(t.app);
-    await t.deps.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin.userId).execute();
-    const res = await call(t.app, 'GET', `/api/v1/schemas/${created.id}`, { token: admin.accessToken });
+    // Promoted in the database, then signed in again (a login refreshes the cached role).
+    const admin = await makeAdmin(t);
+    const res = await call(t.app, 'GET', `/api/v1/schemas/${created.id}`, { token: admin.token });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ owner_id: alice.userId, name: 'Seen by admin' });
     expect(await getSchemaVersion(t.deps.db, { schemaId: created.id, userId: admin.userId })).not.toBeNull();

@@ -13,6 +13,7 @@ import type { Deps } from '../../deps.js';
 import { isEngineError, writeTemplateWorkbook } from '../../engine/index.js';
 import { inferSchema } from '../../engine/infer/index.js';
 import { AppError, errors } from '../../lib/app-error.js';
+import { auditMeta } from '../access/index.js';
 import { requireAuth } from '../identity/index.js';
 import { schemaErrors } from './schemas.errors.js';
 import {
@@ -108,7 +109,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
       },
     },
     async (request, reply) => {
-      const created = await service.create(requireAuth(request), request.body);
+      const created = await service.create(requireAuth(request), request.body, auditMeta(request));
       return reply.code(201).header('location', `/api/v1/schemas/${created.id}`).send(created);
     },
   );
@@ -187,7 +188,8 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
         response: { 200: SchemaRef },
       },
     },
-    async (request) => service.update(requireAuth(request), request.params.id, request.body),
+    async (request) =>
+      service.update(requireAuth(request), request.params.id, request.body, auditMeta(request)),
   );
 
   app.delete(
@@ -203,7 +205,7 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
       },
     },
     async (request, reply) => {
-      await service.remove(requireAuth(request), request.params.id);
+      await service.remove(requireAuth(request), request.params.id, auditMeta(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,15 +1,18 @@
 /**
  * Schemas: a user's named Table Schemas with immutable versions. The engine's parser decides what
- * is valid (422 with its message). Only owners see a schema, admins see all (the access-control
- * issue adds managers). Deleting hides a schema; its versions stay for the uploads that used them.
+ * is valid (422 with its message). Object rules: owners act on their own schemas, holders of
+ * `schema.all` (managers, admins) on everyone's; a schema shared with a user is view-only for it.
+ * Deleting hides a schema; its versions stay for the uploads that used them.
  */
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.js';
 import { isEngineError, parseSchema, type TableSchema } from '../../engine/index.js';
 import { isUuid, newId } from '../../lib/ids.js';
-import { actorOf, recordAudit } from '../audit/index.js';
+import { actsOnAllObjects } from '../access/index.js';
+import { actorOf, recordAudit, type AuditMeta } from '../audit/index.js';
 import { recordEvent } from '../events/index.js';
 import type { AuthContext } from '../identity/index.js';
+import { sharingErrors } from '../sharing/index.js';
 import { schemaErrors } from './schemas.errors.js';
 import * as repo from './schemas.repository.js';
 
@@ -100,17 +103,25 @@ function decodeVersionCursor(cursor: string): number {
   return n;
 }
 
+/** The caller as the repository's visibility rules see it. */
+function viewerOf(auth: AuthContext): repo.SchemaViewer {
+  return { userId: auth.userId, allObjects: actsOnAllObjects(auth, 'schema') };
+}
+
 /**
  * The version to validate with: the latest when `version` is omitted (null for a deleted schema),
  * or that exact version (still resolvable after a delete, for the uploads that used it). Null when
- * missing or not visible to `userId`.
+ * missing or not visible to `userId` (its own, shared with it, or any with `schema.all`).
+ * `allObjects` is the request's answer (`actsOnAllObjects(auth, 'schema')`, which an API token's
+ * scopes narrow); omitted (background work, no request), the user's stored permissions decide.
  */
 export async function getSchemaVersion(
   db: Executor,
-  query: { schemaId: string; version?: number; userId: string },
+  query: { schemaId: string; version?: number; userId: string; allObjects?: boolean },
 ): Promise<ResolvedSchemaVersion | null> {
   if (!isUuid(query.schemaId) || !isUuid(query.userId)) return null;
-  const row = await repo.findVisibleSchema(db, query.schemaId, query.userId, {
+  const viewer = { userId: query.userId, allObjects: query.allObjects ?? null };
+  const row = await repo.findVisibleSchema(db, query.schemaId, viewer, {
     includeDeleted: query.version !== undefined,
   });
   if (!row) return null;
@@ -123,13 +134,19 @@ export async function getSchemaVersion(
 export function createSchemasService(deps: { db: Db; dbRead: Db }) {
   async function load(auth: AuthContext, id: string, executor: Executor = deps.db) {
     if (!isUuid(id)) throw schemaErrors.notFound();
-    const row = await repo.findVisibleSchema(executor, id, auth.userId);
+    const row = await repo.findVisibleSchema(executor, id, viewerOf(auth));
     if (!row) throw schemaErrors.notFound();
     return row;
   }
 
+  /** Seen only because it is shared with the caller: view-only (403, since it knows the id). */
+  function assertMayChange(auth: AuthContext, row: repo.SchemaRow): void {
+    if (row.owner_id !== auth.userId && !actsOnAllObjects(auth, 'schema'))
+      throw sharingErrors.readOnly('schema');
+  }
+
   return {
-    async create(auth: AuthContext, input: SchemaInput): Promise<SchemaResource> {
+    async create(auth: AuthContext, input: SchemaInput, meta?: AuditMeta): Promise<SchemaResource> {
       checkDefinition(input.schema);
       return deps.db.transaction().execute(async (trx) => {
         const row = await repo.insertSchema(trx, {
@@ -148,6 +165,7 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
           action: 'schema.created',
           actor: actorOf(auth),
           target: { type: 'schema', id: row.id },
+          meta,
           details: { name: row.name, version: 1 },
         });
         return toResource(row, version.definition);
@@ -156,7 +174,7 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
 
     async list(auth: AuthContext, query: { limit?: number; cursor?: string }): Promise<Page<SchemaResource>> {
       const limit = query.limit ?? 20;
-      const rows = await repo.listSchemas(deps.dbRead, auth.userId, {
+      const rows = await repo.listSchemas(deps.dbRead, viewerOf(auth), {
         limit,
         afterId: query.cursor ? decodeIdCursor(query.cursor) : null,
       });
@@ -177,12 +195,18 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
     },
 
     /** Every update adds a version (and a `schema.updated` event), even if only the name changed. */
-    async update(auth: AuthContext, id: string, input: SchemaInput): Promise<SchemaResource> {
+    async update(
+      auth: AuthContext,
+      id: string,
+      input: SchemaInput,
+      meta?: AuditMeta,
+    ): Promise<SchemaResource> {
       checkDefinition(input.schema);
       if (!isUuid(id)) throw schemaErrors.notFound();
       return deps.db.transaction().execute(async (trx) => {
-        const current = await repo.findVisibleSchema(trx, id, auth.userId, { forUpdate: true });
+        const current = await repo.findVisibleSchema(trx, id, viewerOf(auth), { forUpdate: true });
         if (!current) throw schemaErrors.notFound();
+        assertMayChange(auth, current);
         const version = current.current_version + 1;
         const versionRow = await repo.insertVersion(trx, {
           schemaId: id,
@@ -205,20 +229,24 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
           action: 'schema.updated',
           actor: actorOf(auth),
           target: { type: 'schema', id: row.id },
+          meta,
           details: { name: row.name, version },
         });
         return toResource(row, versionRow.definition);
       });
     },
 
-    async remove(auth: AuthContext, id: string): Promise<void> {
+    /** Shares of the schema go with it (a trigger on `deleted_at`). */
+    async remove(auth: AuthContext, id: string, meta?: AuditMeta): Promise<void> {
       const row = await load(auth, id);
+      assertMayChange(auth, row);
       await deps.db.transaction().execute(async (trx) => {
         await repo.softDeleteSchema(trx, row.id);
         await recordAudit(trx, {
           action: 'schema.deleted',
           actor: actorOf(auth),
           target: { type: 'schema', id: row.id },
+          meta,
           details: { name: row.name, owner_id: row.owner_id },
         });
       });

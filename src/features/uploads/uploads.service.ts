@@ -74,7 +74,7 @@ export function createUploadsService(deps: UploadsDeps) {
   async function findOwn(auth: AuthContext, id: string): Promise<UploadRow> {
     const row = await repo.findUpload(deps.db, id);
     // Someone else's upload is "not found": ids cannot be probed. Admins and managers see all.
-    if (row === undefined || (row.user_id !== auth.userId && !actsOnAllObjects(auth)))
+    if (row === undefined || (row.user_id !== auth.userId && !actsOnAllObjects(auth, 'upload')))
       throw uploadErrors.notFound();
     return row;
   }
@@ -105,7 +105,11 @@ export function createUploadsService(deps: UploadsDeps) {
           const existing = await repo.findByIdempotencyKey(db, auth.userId, input.idempotencyKey);
           if (existing !== undefined) return replay(existing, input);
         }
-        const schema = await getSchemaVersion(db, { schemaId: input.schemaId, userId: auth.userId });
+        const schema = await getSchemaVersion(db, {
+          schemaId: input.schemaId,
+          userId: auth.userId,
+          allObjects: actsOnAllObjects(auth, 'schema'),
+        });
         if (schema === null) throw uploadErrors.schemaNotFound();
 
         let format: 'xlsx' | 'csv';
@@ -187,7 +191,7 @@ export function createUploadsService(deps: UploadsDeps) {
         beforeId = Buffer.from(query.cursor, 'base64url').toString('utf8');
         if (!/^[0-9a-f-]{36}$/.test(beforeId)) throw uploadErrors.invalidCursor();
       }
-      const owner = query.owner === 'me' || !actsOnAllObjects(auth) ? auth.userId : null;
+      const owner = query.owner === 'me' || !actsOnAllObjects(auth, 'upload') ? auth.userId : null;
       const rows = await repo.listUploads(deps.dbRead, owner, {
         status: query.status,
         schemaId: query.schema_id,

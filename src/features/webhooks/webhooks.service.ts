@@ -97,9 +97,9 @@ export async function checkWebhookUrl(value: string, allowPrivate: boolean): Pro
   }
 }
 
-/** Managers and admins act on everyone's endpoints; others on their own (issue 5's object rules). */
+/** Holders of `webhook.all` (managers, admins) act on everyone's endpoints; others on their own. */
 function ownerFilter(auth: AuthContext): string | null {
-  return actsOnAllObjects(auth) ? null : auth.userId;
+  return actsOnAllObjects(auth, 'webhook') ? null : auth.userId;
 }
 
 export function createWebhooksService(deps: { db: Db; dbRead: Db; config: DeliveryConfig }) {

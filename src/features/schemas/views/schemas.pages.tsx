@@ -16,6 +16,7 @@ import { isEngineError } from '../../../engine/index.js';
 import { inferSchema } from '../../../engine/infer/index.js';
 import { AppError } from '../../../lib/app-error.js';
 import { Layout, redirectTo, renderPage, type PageContext, type WebPages } from '../../../web/index.js';
+import { auditMeta } from '../../access/index.js';
 import { requireAuth } from '../../identity/index.js';
 import { createSchemasService } from '../schemas.service.js';
 import { SchemaEditorView } from './schema-editor.view.js';
@@ -165,7 +166,11 @@ export const schemasPages: WebPages = async (app, ctx) => {
       try {
         definition = definitionFrom(request.body);
         if (name === '') throw new SchemaFormError('Give the schema a name.');
-        const created = await service.create(requireAuth(request), { name, description, schema: definition });
+        const created = await service.create(
+          requireAuth(request),
+          { name, description, schema: definition },
+          auditMeta(request),
+        );
         return redirectTo(request, reply, `/schemas/${created.id}`);
       } catch (err) {
         const message = saveErrorOf(err);
@@ -249,7 +254,12 @@ export const schemasPages: WebPages = async (app, ctx) => {
       try {
         definition = definitionFrom(request.body);
         if (name === '') throw new SchemaFormError('Give the schema a name.');
-        const saved = await service.update(auth, current.id, { name, description, schema: definition });
+        const saved = await service.update(
+          auth,
+          current.id,
+          { name, description, schema: definition },
+          auditMeta(request),
+        );
         return redirectTo(request, reply, `/schemas/${saved.id}`);
       } catch (err) {
         const message = saveErrorOf(err);
@@ -295,7 +305,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
     '/schemas/:id/delete',
     { config: { requires: 'delete_schema' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
-      await service.remove(requireAuth(request), request.params.id);
+      await service.remove(requireAuth(request), request.params.id, auditMeta(request));
       return redirectTo(request, reply, '/schemas');
     },
   );
