@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { EngineError } from '../errors.js';
 import { readFileRange, type ReadCounter } from './file-range.js';
@@ -44,6 +44,9 @@ const LOCAL_SIG = 0x04034b50;
 const MAX_ENTRIES = 100_000;
 const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
+/** Compressed input is read into this many reused buffers of FEED_CHUNK bytes (see feedInflate). */
+const FEED_BUFFERS = 3;
+const FEED_CHUNK = 256 * 1024;
 
 export function normalizeZipName(name: string): string {
   return name.replace(/\\/g, '/').replace(/^\/+/, '');
@@ -186,22 +189,20 @@ export class ZipArchive {
 
     const { limits } = budget;
     const counter: ReadCounter = { bytes: 0 };
-    const raw = Readable.from(
-      readFileRange(this.fh, dataStart, dataStart + entry.compressedSize, READ_CHUNK, counter),
-      {
-        objectMode: false,
-      },
-    );
-    let source: Readable = raw;
+    const dataEnd = dataStart + entry.compressedSize;
+    let source: Readable;
     if (entry.method === 8) {
       // A deep read-ahead lets the threadpool inflate while the main thread parses (two cores).
       // 64 KiB output chunks stay under glibc's mmap threshold, so freed chunks are reused instead
       // of every chunk being fresh, page-faulting memory (measured: ~10% of main-thread time).
       const options = { chunkSize: 64 * 1024, highWaterMark: 1024 * 1024 };
       const inflate = createInflateRaw(options);
-      raw.on('error', (err) => inflate.destroy(err));
-      raw.pipe(inflate);
+      feedInflate(this.fh, dataStart, dataEnd, inflate, counter);
       source = inflate;
+    } else {
+      source = Readable.from(readFileRange(this.fh, dataStart, dataEnd, READ_CHUNK, counter), {
+        objectMode: false,
+      });
     }
     let inflated = 0;
     let crc = 0;
@@ -244,8 +245,7 @@ export class ZipArchive {
     } finally {
       budget.compressedDone += finishedCleanly ? entry.compressedSize : counter.bytes;
       budget.compressedCurrent = 0;
-      raw.destroy();
-      if (source !== raw) source.destroy();
+      source.destroy();
     }
   }
 
@@ -265,6 +265,61 @@ export class ZipArchive {
     }
     return Buffer.concat(chunks, total);
   }
+}
+
+/**
+ * Writes [start, end) of the file into `inflate` from a few reused buffers; each goes back to the
+ * pool once inflate has consumed it (its write callback), which also bounds the read-ahead. Fresh
+ * read buffers (as a Readable over the file would make) lived long enough to be promoted out of
+ * V8's young generation and then stayed until a full GC that a streaming run rarely triggers:
+ * peak RSS grew with the compressed size (+57 MB on the 1M-row benchmark workbook).
+ * Errors (a failed read) destroy `inflate`, so its consumer sees them.
+ */
+function feedInflate(
+  fh: FileHandle,
+  start: number,
+  end: number,
+  inflate: Transform,
+  counter: ReadCounter,
+): void {
+  // Small parts (styles, relationships) get one buffer of their own size.
+  const chunk = Math.max(1, Math.min(FEED_CHUNK, end - start));
+  const pool: Buffer[] = [];
+  for (let i = Math.min(FEED_BUFFERS, Math.ceil((end - start) / chunk)); i > 0; i--) {
+    pool.push(Buffer.allocUnsafe(chunk));
+  }
+  let wake: (() => void) | null = null;
+  const wakeUp = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  inflate.once('close', wakeUp);
+  const feed = async (): Promise<void> => {
+    let pos = start;
+    while (pos < end) {
+      while (pool.length === 0 && !inflate.destroyed) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+      if (inflate.destroyed) return;
+      const buf = pool.pop() as Buffer;
+      const want = Math.min(buf.length, end - pos);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (inflate.destroyed) return;
+      // A file shorter than its zip directory says: inflate reports the truncated stream.
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      counter.bytes += bytesRead;
+      inflate.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), () => {
+        pool.push(buf);
+        wakeUp();
+      });
+    }
+    inflate.end();
+  };
+  feed().catch((err: unknown) => inflate.destroy(err instanceof Error ? err : new Error(String(err))));
 }
 
 export function formatBytes(n: number): string {
