@@ -9,7 +9,7 @@ import type { Deps } from '../deps.js';
 import { createIdentityService, identityPlugin } from '../features/identity/index.js';
 import { accessPlugin, accessRoutes, createAccess } from '../features/access/index.js';
 import { adminRoutes } from '../features/admin/index.js';
-import { uploadsPlugin } from '../features/uploads/index.js';
+import { createUploadsService, uploadsPlugin } from '../features/uploads/index.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './plugins/health.routes.js';
 import openapiPlugin from './plugins/openapi.plugin.js';
@@ -18,7 +18,8 @@ import securityPlugin from './plugins/security.plugin.js';
 import { RequestLogController } from './log-controller.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { createValidatorFactory } from './validator-compiler.js';
-import { schemasRoutes } from '../features/schemas/index.js';
+import { createSchemasService, schemasRoutes } from '../features/schemas/index.js';
+import { sharingRoutes } from '../features/sharing/index.js';
 import { webhooksRoutes } from '../features/webhooks/index.js';
 import { aiPlugin, createAiServices } from '../features/ai/index.js';
 import { aiPages } from '../features/ai/views/index.js';
@@ -94,6 +95,27 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   await app.register(adminRoutes, { deps, access, identity });
   await app.register(uploadsPlugin, { deps });
   await app.register(schemasRoutes, { deps });
+  // View-only sharing of schemas and uploads: each feature says who may change its objects.
+  const schemasForSharing = createSchemasService(deps);
+  const uploadsForSharing = createUploadsService(deps);
+  await app.register(sharingRoutes, {
+    deps,
+    kinds: [
+      {
+        type: 'schema',
+        collection: 'schemas',
+        findChangeable: (auth, id) => schemasForSharing.findChangeable(auth, id),
+      },
+      {
+        type: 'upload',
+        collection: 'uploads',
+        findChangeable: async (auth, id) => {
+          const row = await uploadsForSharing.findOwn(auth, id);
+          return { id: row.id, ownerId: row.user_id };
+        },
+      },
+    ],
+  });
   await app.register(webhooksRoutes, { deps });
   // One set of AI services (one gateway: breaker, limiter, budgets) for the API and the pages.
   const ai = createAiServices(deps);

@@ -146,6 +146,13 @@ export function createSchemasService(deps: { db: Db; dbRead: Db }) {
   }
 
   return {
+    /** For sharing: the schema if the caller may change it (404 unseen, 403 only shared with it). */
+    async findChangeable(auth: AuthContext, id: string): Promise<{ id: string; ownerId: string }> {
+      const row = await load(auth, id);
+      assertMayChange(auth, row);
+      return { id: row.id, ownerId: row.owner_id };
+    },
+
     async create(auth: AuthContext, input: SchemaInput, meta?: AuditMeta): Promise<SchemaResource> {
       checkDefinition(input.schema);
       return deps.db.transaction().execute(async (trx) => {

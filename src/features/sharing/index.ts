@@ -4,3 +4,6 @@
  */
 export { sharedIdsQuery, sharedWithSql } from './sharing.sql.js';
 export { sharingErrors } from './sharing.errors.js';
+export { isSharedWith } from './sharing.repository.js';
+export { sharingRoutes, type SharingRoutesOptions } from './sharing.routes.js';
+export { createSharingService, type PublicShare, type ShareableKind } from './sharing.service.js';

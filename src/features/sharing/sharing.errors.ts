@@ -32,6 +32,10 @@ export const sharingErrors = {
     errors.validation(`That user owns this ${what} already.`, [
       { field, code: 'owner', message: 'Share with someone other than the owner.' },
     ]),
+  withSelf: (field: 'email' | 'user_id') =>
+    errors.validation('You cannot share with yourself.', [
+      { field, code: 'self', message: 'Share with another user.' },
+    ]),
   alreadyShared: (what: string) => errors.conflict(`This ${what} is already shared with that user.`),
   shareNotFound: () => errors.notFound('Share'),
 } as const;

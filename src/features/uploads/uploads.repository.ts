@@ -2,6 +2,7 @@
 import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.js';
 import type { UploadsTable, UploadStatus } from '../../db/tables/uploads.js';
+import { sharedIdsQuery } from '../sharing/index.js';
 
 export type UploadRow = Selectable<UploadsTable>;
 type Executor = Db | Transaction<Database>;
@@ -35,19 +36,33 @@ export interface UploadListFilter {
   limit: number;
 }
 
-/** Newest first. */
+/**
+ * Newest first. `scope`: null lists everyone's (callers that act on all objects); `own` that user's
+ * uploads; `visible` its own plus those shared with it (two index-ordered branches, merged).
+ */
 export async function listUploads(
   db: Executor,
-  /** The owner to list for; null lists everyone's (callers that act on all objects). */
-  userId: string | null,
+  scope: { own: string } | { visible: string } | null,
   filter: UploadListFilter,
 ): Promise<UploadRow[]> {
-  let query = db.selectFrom('uploads').selectAll();
-  if (userId !== null) query = query.where('user_id', '=', userId);
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  if (filter.schemaId !== undefined) query = query.where('schema_id', '=', filter.schemaId);
-  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
-  return query.orderBy('id', 'desc').limit(filter.limit).execute();
+  const filtered = () => {
+    let query = db.selectFrom('uploads').selectAll();
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.schemaId !== undefined) query = query.where('schema_id', '=', filter.schemaId);
+    if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+    return query;
+  };
+  if (scope === null) return filtered().orderBy('id', 'desc').limit(filter.limit).execute();
+  if ('own' in scope)
+    return filtered().where('user_id', '=', scope.own).orderBy('id', 'desc').limit(filter.limit).execute();
+  const own = filtered().where('user_id', '=', scope.visible);
+  const shared = filtered().where('id', 'in', sharedIdsQuery(db, 'upload', scope.visible));
+  return db
+    .selectFrom(own.unionAll(shared).as('visible'))
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(filter.limit)
+    .execute();
 }
 
 /**

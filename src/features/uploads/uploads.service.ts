@@ -9,9 +9,10 @@ import { isEngineError, sniffFormat } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
 import { actsOnAllObjects } from '../access/index.js';
 import type { AuthContext } from '../identity/index.js';
-import { actorOf, recordAudit } from '../audit/index.js';
+import { actorOf, recordAudit, type AuditMeta } from '../audit/index.js';
 import { recordEvent } from '../events/index.js';
 import { getSchemaVersion } from '../schemas/index.js';
+import { isSharedWith, sharingErrors } from '../sharing/index.js';
 import { uploadErrors } from './uploads.errors.js';
 import { isFinal, toPublicUpload } from './uploads.mapper.js';
 import * as repo from './uploads.repository.js';
@@ -71,12 +72,27 @@ export function createUploadsService(deps: UploadsDeps) {
       .catch((err: unknown) => deps.logger.warn({ err, key }, 'could not remove a stored file'));
   }
 
+  /**
+   * An upload the caller may act on (change, delete, run AI on): its own, or anyone's with
+   * `upload.all`. One only shared with it is view-only (403); anyone else's is "not found", so ids
+   * cannot be probed.
+   */
   async function findOwn(auth: AuthContext, id: string): Promise<UploadRow> {
     const row = await repo.findUpload(deps.db, id);
-    // Someone else's upload is "not found": ids cannot be probed. Admins and managers see all.
-    if (row === undefined || (row.user_id !== auth.userId && !actsOnAllObjects(auth, 'upload')))
-      throw uploadErrors.notFound();
-    return row;
+    if (row === undefined) throw uploadErrors.notFound();
+    if (row.user_id === auth.userId || actsOnAllObjects(auth, 'upload')) return row;
+    if (await isSharedWith(deps.db, { type: 'upload', id }, auth.userId))
+      throw sharingErrors.readOnly('upload');
+    throw uploadErrors.notFound();
+  }
+
+  /** An upload the caller may read: as findOwn, or shared with it (view-only). */
+  async function findVisible(auth: AuthContext, id: string): Promise<UploadRow> {
+    const row = await repo.findUpload(deps.db, id);
+    if (row === undefined) throw uploadErrors.notFound();
+    if (row.user_id === auth.userId || actsOnAllObjects(auth, 'upload')) return row;
+    if (await isSharedWith(deps.db, { type: 'upload', id }, auth.userId)) return row;
+    throw uploadErrors.notFound();
   }
 
   /** The same request replayed with its Idempotency-Key: the earlier upload, or a 422 when it differs. */
@@ -175,11 +191,12 @@ export function createUploadsService(deps: UploadsDeps) {
     },
 
     async get(auth: AuthContext, id: string): Promise<PublicUpload> {
-      return toPublicUpload(await findOwn(auth, id));
+      return toPublicUpload(await findVisible(auth, id));
     },
 
     /** The row itself, for the routes that stream files and results. */
     findOwn,
+    findVisible,
 
     async list(
       auth: AuthContext,
@@ -191,8 +208,13 @@ export function createUploadsService(deps: UploadsDeps) {
         beforeId = Buffer.from(query.cursor, 'base64url').toString('utf8');
         if (!/^[0-9a-f-]{36}$/.test(beforeId)) throw uploadErrors.invalidCursor();
       }
-      const owner = query.owner === 'me' || !actsOnAllObjects(auth, 'upload') ? auth.userId : null;
-      const rows = await repo.listUploads(deps.dbRead, owner, {
+      const scope =
+        query.owner === 'me'
+          ? { own: auth.userId }
+          : actsOnAllObjects(auth, 'upload')
+            ? null
+            : { visible: auth.userId };
+      const rows = await repo.listUploads(deps.dbRead, scope, {
         status: query.status,
         schemaId: query.schema_id,
         beforeId,
@@ -224,7 +246,8 @@ export function createUploadsService(deps: UploadsDeps) {
     },
 
     /** Deletes the upload, its results and its files. A running job finds it gone and stops. */
-    async remove(auth: AuthContext, id: string): Promise<void> {
+    /** Shares of the upload go with it (a trigger on delete). */
+    async remove(auth: AuthContext, id: string, meta?: AuditMeta): Promise<void> {
       await findOwn(auth, id);
       const row = await db.transaction().execute(async (trx) => {
         const deleted = await repo.deleteUpload(trx, id);
@@ -233,6 +256,7 @@ export function createUploadsService(deps: UploadsDeps) {
             action: 'upload.deleted',
             actor: actorOf(auth),
             target: { type: 'upload', id },
+            meta,
             details: { owner_id: deleted.user_id },
           });
         }
