@@ -23,6 +23,21 @@ export const accessErrors = {
     ]),
   tokenNotFound: () => errors.notFound('API token'),
   roleNotFound: (name: string) => errors.notFound(`Role "${name}"`),
+  /** A roles change that empties a role or removes many permissions at once, sent without `confirm`. */
+  confirmationRequired: (losses: readonly { role: string; removed: readonly string[]; emptied: boolean }[]) =>
+    new AppError(
+      409,
+      'confirmation_required',
+      `This change removes ${losses.reduce((n, l) => n + l.removed.length, 0)} permission(s)` +
+        `${losses.some((l) => l.emptied) ? ' and leaves a role with none' : ''}; send it again with "confirm": true to apply it.`,
+      {
+        details: losses.map((l) => ({
+          field: `roles.${l.role}`,
+          code: l.emptied ? 'role_emptied' : 'permissions_removed',
+          message: `${l.role} loses ${l.emptied ? 'every permission' : l.removed.length}: ${l.removed.join(', ')}`,
+        })),
+      },
+    ),
   adminRoleLocked: () =>
     new AppError(
       409,

@@ -25,6 +25,20 @@ export interface RoleChange {
   description?: string;
 }
 
+/**
+ * A roles change removing more than this many permissions in total, or leaving a role that had
+ * some with none, is refused (409 `confirmation_required`) unless sent with `confirm`: an empty
+ * form must not silently strip every permission.
+ */
+export const UNCONFIRMED_REMOVALS_MAX = 5;
+
+/** What each role of `changes` would lose, for the confirmation step. */
+export interface RoleLoss {
+  role: string;
+  removed: string[];
+  emptied: boolean;
+}
+
 export interface AccessService {
   readonly permissions: PermissionResolver;
   readonly tokens: ApiTokens;
@@ -33,8 +47,16 @@ export interface AccessService {
   /** 422 naming `field` unless every value is a known codename. */
   assertPermissions(field: string, values: readonly string[]): void;
   listRoles(): Promise<PublicRole[]>;
-  /** Replaces the permissions of the given roles in one transaction (audited, then broadcast). */
-  updateRoles(actor: AuthContext, changes: readonly RoleChange[], meta: AuditMeta): Promise<PublicRole[]>;
+  /**
+   * Replaces the permissions of the given roles in one transaction (audited, then broadcast).
+   * Without `confirm`, a large removal (see UNCONFIRMED_REMOVALS_MAX) is a 409 naming the losses.
+   */
+  updateRoles(
+    actor: AuthContext,
+    changes: readonly RoleChange[],
+    meta: AuditMeta,
+    options?: { confirm?: boolean },
+  ): Promise<PublicRole[]>;
   grantsOf(userId: string): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -70,15 +92,27 @@ export function createAccess(deps: Deps, identity: IdentityService): AccessServi
       return (await repo.listRoles(deps.db)).map(toPublicRole);
     },
 
-    async updateRoles(actor, changes, meta) {
+    async updateRoles(actor, changes, meta, options = {}) {
       for (const [i, change] of changes.entries())
         assertPermissions(`roles[${i}].permissions`, change.permissions);
+      // The admin role always holds everything: no API call can leave nobody able to undo it.
+      if (changes.some((c) => c.name === 'admin' && ALL_PERMISSIONS.some((p) => !c.permissions.includes(p))))
+        throw accessErrors.adminRoleLocked();
       const rows = await deps.db.transaction().execute(async (trx) => {
-        for (const change of changes) {
-          // The admin role always holds everything: no API call can leave nobody able to undo it.
-          if (change.name === 'admin' && ALL_PERMISSIONS.some((p) => !change.permissions.includes(p))) {
-            throw accessErrors.adminRoleLocked();
+        if (!options.confirm) {
+          const current = new Map((await repo.listRoles(trx)).map((r) => [r.name, r.permissions]));
+          const losses: RoleLoss[] = [];
+          for (const change of changes) {
+            const before = current.get(change.name) ?? [];
+            const removed = before.filter((p) => !change.permissions.includes(p)).sort();
+            const emptied = before.length > 0 && change.permissions.length === 0;
+            if (removed.length > 0) losses.push({ role: change.name, removed, emptied });
           }
+          const total = losses.reduce((n, l) => n + l.removed.length, 0);
+          if (total > UNCONFIRMED_REMOVALS_MAX || losses.some((l) => l.emptied))
+            throw accessErrors.confirmationRequired(losses);
+        }
+        for (const change of changes) {
           const permissionsList = [...new Set(change.permissions)].sort();
           const updated = await repo.updateRole(trx, change.name, {
             permissions: permissionsList,

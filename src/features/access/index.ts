@@ -1,5 +1,12 @@
 /** Access control: permissions, roles, grants, API tokens, route requirements. Reach it only here. */
-export { createAccess, type AccessService, type PublicRole, type RoleChange } from './access.service.js';
+export {
+  createAccess,
+  UNCONFIRMED_REMOVALS_MAX,
+  type AccessService,
+  type PublicRole,
+  type RoleChange,
+  type RoleLoss,
+} from './access.service.js';
 export { accessRoutes, auditMeta } from './access.routes.js';
 export { accessPlugin, type AccessPluginOptions } from './access.plugin.js';
 export { routeRequirementsPlugin, routeTableOf, type RouteEntry } from './route-requirements.plugin.js';

@@ -63,8 +63,8 @@ describe('route × role matrix', () => {
   });
 
   it('allows exactly what each role holds; anonymous gets 401; service accounts never DELETE', async () => {
-    // Logout ends the caller's session, so it runs last. The roles form posted empty takes every
-    // permission from the editable roles, so it runs just before: routes after it would see none.
+    // Logout ends the caller's session, so it runs last. The roles form posted empty asks for a
+    // confirmation and changes nothing, but runs just before in case that rule ever loosens.
     const late = (r: RouteEntry): number =>
       r.url.endsWith('/logout') ? 2 : r.method === 'POST' && r.url === '/admin/roles' ? 1 : 0;
     const table = [...routeTableOf(t.app)].sort((a, b) => late(a) - late(b));

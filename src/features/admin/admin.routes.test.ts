@@ -87,6 +87,7 @@ describe('admin roles', () => {
       body: { roles: [{ name: 'admin', permissions: ['view_upload'] }] },
     });
     expect(lock.status).toBe(409);
+    expect(lock.body.error).toBe('conflict');
     const unknown = await call(t.app, 'PUT', '/api/v1/admin/roles', {
       token: admin.token,
       body: { roles: [{ name: 'user', permissions: ['view_upload', 'nonsense'] }] },
@@ -108,5 +109,40 @@ describe('admin roles', () => {
       body: { roles: [{ name: 'guest', permissions: ['view_upload', 'view_schema', 'view_webhook'] }] },
     });
     expect((await call(t.app, 'GET', '/api/v1/schemas', { token: guest.token })).status).toBe(200);
+  });
+
+  it('asks for confirmation before emptying a role or removing many permissions at once', async () => {
+    const before = await t.deps.db
+      .selectFrom('roles')
+      .select(['name', 'permissions'])
+      .orderBy('name')
+      .execute();
+    const put = (body: unknown) => call(t.app, 'PUT', '/api/v1/admin/roles', { token: admin.token, body });
+
+    const emptied = await put({ roles: [{ name: 'guest', permissions: [] }] });
+    expect(emptied.status).toBe(409);
+    expect(emptied.body.error).toBe('confirmation_required');
+    expect(emptied.body.details).toEqual([
+      expect.objectContaining({ field: 'roles.guest', code: 'role_emptied' }),
+    ]);
+    const user = before.find((r) => r.name === 'user')?.permissions ?? [];
+    const many = await put({ roles: [{ name: 'user', permissions: user.slice(6) }] });
+    expect(many.status).toBe(409);
+    expect(many.body.details).toEqual([
+      expect.objectContaining({ field: 'roles.user', code: 'permissions_removed' }),
+    ]);
+    expect(
+      await t.deps.db.selectFrom('roles').select(['name', 'permissions']).orderBy('name').execute(),
+    ).toEqual(before);
+    // A few removals need no confirmation; `confirm: true` applies a large one.
+    expect((await put({ roles: [{ name: 'user', permissions: user.slice(5) }] })).status).toBe(200);
+    expect((await put({ roles: [{ name: 'guest', permissions: [] }], confirm: true })).status).toBe(200);
+    const restored = await put({
+      roles: [
+        { name: 'guest', permissions: before.find((r) => r.name === 'guest')?.permissions ?? [] },
+        { name: 'user', permissions: user },
+      ],
+    });
+    expect(restored.status).toBe(200);
   });
 });

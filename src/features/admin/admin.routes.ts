@@ -141,13 +141,16 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (
       schema: {
         tags,
         security,
-        summary: 'Replace the permissions of the listed roles (admin always keeps every permission)',
+        summary:
+          'Replace the permissions of the listed roles (admin always keeps every permission; large removals need `confirm`)',
         body: PutRolesBody,
         response: { 200: RoleListSchema },
       },
     },
     async (request) => ({
-      results: await access.updateRoles(requireAuth(request), request.body.roles, auditMeta(request)),
+      results: await access.updateRoles(requireAuth(request), request.body.roles, auditMeta(request), {
+        confirm: request.body.confirm === true,
+      }),
       permissions: [...ALL_PERMISSIONS],
     }),
   );

@@ -101,6 +101,13 @@ export const PutRolesBody = Type.Object(
       ),
       { minItems: 1, maxItems: 4 },
     ),
+    confirm: Type.Optional(
+      Type.Boolean({
+        description:
+          'Required (true) when the change leaves a role that had permissions with none, or removes more than 5 ' +
+          'permissions in total; without it such a change is a 409 `confirmation_required` listing the losses',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

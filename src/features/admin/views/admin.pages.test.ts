@@ -88,16 +88,33 @@ describe('admin pages', () => {
     const before = await admin.get('/admin/roles');
     expect(before.status).toBe(200);
     expect(before.html).toContain('aria-label="guest: view_upload"');
-    const saved = await admin.post('/admin/roles', {
-      manager: 'view_upload',
-      user: 'view_upload',
-      guest: 'view_schema',
-    });
+    const grid = { manager: 'view_upload', user: 'view_upload', guest: 'view_schema' };
+    const rolesNow = () =>
+      t.deps.db.selectFrom('roles').select(['name', 'permissions']).orderBy('name').execute();
+    const original = await rolesNow();
+
+    // Unticking most of the grid is a confirm step: nothing is saved, the ticks stay as sent.
+    const asked = await admin.post('/admin/roles', grid);
+    expect(asked.status).toBe(409);
+    expect(asked.html).toContain('Confirm and save');
+    expect(asked.html).toContain('Nothing is saved yet');
+    expect(asked.html).toMatch(/manager loses \d+: /);
+    expect(asked.html).toMatch(/<input[^>]*checked[^>]*aria-label="guest: view_schema"/);
+    expect(asked.html).not.toMatch(/<input[^>]*checked[^>]*aria-label="guest: view_upload"/);
+    expect(await rolesNow()).toEqual(original);
+
+    const saved = await admin.post('/admin/roles', { ...grid, confirm: 'yes' });
     expect(saved.status).toBe(303);
     const roles = await t.deps.db.selectFrom('roles').select(['name', 'permissions']).execute();
     expect(roles.find((r) => r.name === 'guest')?.permissions).toEqual(['view_schema']);
     const after = await admin.get('/admin/roles?saved=1');
     expect(after.html).toContain('Roles saved');
+
+    // Regression: a grid posted with nothing ticked used to strip every role of every permission.
+    const emptied = await admin.post('/admin/roles', {});
+    expect(emptied.status).toBe(409);
+    expect(emptied.html).toContain('guest loses every permission: view_schema');
+    expect((await rolesNow()).find((r) => r.name === 'guest')?.permissions).toEqual(['view_schema']);
   });
 
   it('filters the audit log by action and actor, with inert details', async () => {

@@ -50,20 +50,51 @@ function Shell(props: {
   );
 }
 
+/** A submitted grid the server wants confirmed: the ticks as sent and what each role would lose. */
+interface PendingRoles {
+  roles: PublicRole[];
+  losses: readonly string[];
+}
+
 function RolesPage(props: {
   page: PageContext;
   roles: PublicRole[];
   saved: boolean;
   error?: string;
+  pending?: PendingRoles;
 }): JSX.Element {
-  const byName = new Map(props.roles.map((r) => [r.name, new Set(r.permissions)]));
+  const shown = props.pending?.roles ?? props.roles;
+  const byName = new Map(shown.map((r) => [r.name, new Set(r.permissions)]));
   return (
     <Shell page={props.page} title="Roles and permissions" current="roles">
       {props.saved ? <Alert kind="success" message="Roles saved. They apply at once." /> : ''}
-      {props.error ? <Alert message={props.error} /> : ''}
+      {props.error && !props.pending ? <Alert message={props.error} /> : ''}
       <Card title="Roles and permissions" id="roles">
         <form method="post" action="/admin/roles">
           <CsrfField token={props.page.csrfToken} />
+          {props.pending ? (
+            <div
+              role="alert"
+              class="mb-4 rounded-md border border-amber-400 bg-amber-50 p-4 text-sm text-amber-900"
+              id="confirm-roles"
+            >
+              <p class="font-semibold">Nothing is saved yet. {props.error}</p>
+              <ul class="my-2 list-disc pl-5">
+                {props.pending.losses.map((l) => (
+                  <li safe>{l}</li>
+                ))}
+              </ul>
+              <p class="mb-3">The grid below shows the roles as you sent them.</p>
+              <Button name="confirm" value="yes" variant="danger">
+                Confirm and save
+              </Button>{' '}
+              <a class={LINK_CLASS} href="/admin/roles">
+                Cancel
+              </a>
+            </div>
+          ) : (
+            ''
+          )}
           <div class="overflow-x-auto">
             <table class="min-w-full divide-y divide-slate-200 text-sm">
               <caption class="sr-only">Which role holds which permission</caption>
@@ -236,13 +267,19 @@ function dayBound(value: string, end: boolean): string | undefined {
 export const adminRolesAuditPages: WebPages = async (app, ctx) => {
   const admin = createAdminService(ctx.deps, ctx.identity, ctx.access);
 
-  async function rolesPage(request: FastifyRequest, reply: FastifyReply, error?: string, status = 200) {
+  async function rolesPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error?: string,
+    status = 200,
+    pending?: PendingRoles,
+  ) {
     const page = await ctx.page(request);
     const roles = await ctx.access.listRoles();
     const saved = str(request.query, 'saved') === '1';
     return renderPage(
       reply,
-      <RolesPage page={page} roles={roles} saved={saved && !error} error={error} />,
+      <RolesPage page={page} roles={roles} saved={saved && !error} error={error} pending={pending} />,
       status,
     );
   }
@@ -258,11 +295,20 @@ export const adminRolesAuditPages: WebPages = async (app, ctx) => {
     { config: { requires: 'admin.access' }, schema: PAGE_FORM_SCHEMA },
     async (request, reply) => {
       const changes = EDITABLE.map((name) => ({ name, permissions: list(request.body, name) }));
+      // An empty or mostly-unticked grid is a confirm step, never a silent loss of permissions.
+      const confirm = str(request.body, 'confirm') === 'yes';
       try {
-        await ctx.access.updateRoles(requireAuth(request), changes, auditMeta(request));
+        await ctx.access.updateRoles(requireAuth(request), changes, auditMeta(request), { confirm });
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500) throw err;
-        return rolesPage(request, reply, err.message, err.status);
+        const pending =
+          err.code === 'confirmation_required'
+            ? {
+                roles: changes.map((c) => ({ ...c, description: '', updated_at: '' })),
+                losses: err.details.map((d) => d.message),
+              }
+            : undefined;
+        return rolesPage(request, reply, err.message, err.status, pending);
       }
       return redirectTo(request, reply, '/admin/roles?saved=1');
     },
