@@ -133,6 +133,48 @@ describe.skipIf(!hasChromium)(
       expect(scriptProblems(), problems.join('\n')).toEqual([]);
     }, 60_000);
 
+    it('asks before a roles change that leaves a role with nothing, and saves only when confirmed', async () => {
+      const base = server.baseUrl;
+      const guestRole = async () =>
+        (
+          await server.t.deps.db
+            .selectFrom('roles')
+            .select('permissions')
+            .where('name', '=', 'guest')
+            .executeTakeFirstOrThrow()
+        ).permissions;
+      await adminPage.goto(`${base}/admin/roles`);
+      const held = [...(await guestRole())];
+      expect(held.length).toBeGreaterThan(0);
+      const untickGuest = async () => {
+        for (const p of held) await adminPage.getByLabel(`guest: ${p}`, { exact: true }).uncheck();
+        await adminPage.getByRole('button', { name: 'Save roles' }).click();
+        await adminPage.getByRole('button', { name: 'Confirm and save' }).waitFor();
+      };
+
+      await untickGuest();
+      const prompt = adminPage.locator('#confirm-roles');
+      expect(await prompt.textContent()).toContain('guest loses every permission');
+      expect(await adminPage.getByLabel(`guest: ${held[0]}`, { exact: true }).isChecked()).toBe(false);
+      expect(await guestRole()).toEqual(held);
+      await screenshot(adminPage, 'admin-roles-confirm');
+      await prompt.getByRole('link', { name: 'Cancel' }).click();
+      await adminPage.waitForURL(`${base}/admin/roles`);
+      expect(await adminPage.getByLabel(`guest: ${held[0]}`, { exact: true }).isChecked()).toBe(true);
+
+      await untickGuest();
+      await adminPage.getByRole('button', { name: 'Confirm and save' }).click();
+      await adminPage.getByText('Roles saved').waitFor();
+      expect(await guestRole()).toEqual([]);
+
+      // Giving them back removes nothing, so it needs no confirmation.
+      for (const p of held) await adminPage.getByLabel(`guest: ${p}`, { exact: true }).check();
+      await adminPage.getByRole('button', { name: 'Save roles' }).click();
+      await adminPage.getByText('Roles saved').waitFor();
+      expect([...(await guestRole())].sort()).toEqual([...held].sort());
+      expect(scriptProblems(), problems.join('\n')).toEqual([]);
+    }, 60_000);
+
     it('shows a non-admin the 403 page in the app’s look', async () => {
       const base = server.baseUrl;
       const user = await registerUser(server.t.app);

@@ -78,7 +78,9 @@ function RolesPage(props: {
               class="mb-4 rounded-md border border-amber-400 bg-amber-50 p-4 text-sm text-amber-900"
               id="confirm-roles"
             >
-              <p class="font-semibold">Nothing is saved yet. {props.error}</p>
+              <p class="font-semibold">
+                Nothing is saved yet: this change takes permissions away. Confirm it?
+              </p>
               <ul class="my-2 list-disc pl-5">
                 {props.pending.losses.map((l) => (
                   <li safe>{l}</li>
@@ -87,8 +89,8 @@ function RolesPage(props: {
               <p class="mb-3">The grid below shows the roles as you sent them.</p>
               <Button name="confirm" value="yes" variant="danger">
                 Confirm and save
-              </Button>{' '}
-              <a class={LINK_CLASS} href="/admin/roles">
+              </Button>
+              <a class={`ml-4 ${LINK_CLASS}`} href="/admin/roles">
                 Cancel
               </a>
             </div>
