@@ -220,3 +220,110 @@ describe('serialToIso and cellText', () => {
     expect(cellText(n(12.5))).toBe('12.5');
   });
 });
+
+describe('plain-text fast paths agree with the general rules', () => {
+  // The general rule for number/integer text (what the casters did before their fast paths).
+  const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+  const INTEGER = /^[+-]?\d+$/;
+  const tricky = [
+    '0',
+    '-0',
+    '+0',
+    '-0.0',
+    '007',
+    '7.',
+    '.5',
+    '-.5',
+    '+.5',
+    '.',
+    '+',
+    '-',
+    '',
+    ' 1',
+    '1 ',
+    '1.2.3',
+    '12.50',
+    '448.29',
+    '0.1',
+    '0.30000000000000004',
+    '123456789012345',
+    '1234567890123456',
+    '9007199254740993',
+    '999999999999999.9',
+    '0.000000000000001',
+    '1e3',
+    '1E-2',
+    '--1',
+    '+-1',
+    '1,5',
+    '١٢',
+    '１２',
+    '12a',
+    'a12',
+    '\u00a012',
+    '12\n',
+  ];
+  // Plus random decimals of up to 17 digits with the point anywhere, and random signs.
+  let seed = 42;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 5000; i++) {
+    const digits = 1 + Math.floor(next() * 17);
+    let t = '';
+    for (let k = 0; k < digits; k++) t += String(Math.floor(next() * 10));
+    const point = Math.floor(next() * (digits + 2)) - 1;
+    if (point >= 0 && point <= digits) t = t.slice(0, point) + '.' + t.slice(point);
+    const sign = next();
+    tricky.push(sign < 0.2 ? '-' + t : sign < 0.3 ? '+' + t : t);
+  }
+
+  it('number text', () => {
+    const field: Field = { name: 'x', type: 'number' };
+    for (const text of tricky) {
+      const t = text.trim();
+      const expected = DECIMAL.test(t) ? Number(t) : BAD;
+      const r = castValue(s(text), field, { missingValues: [] });
+      const got = r.ok ? r.value : BAD;
+      expect(Object.is(got, expected), `${JSON.stringify(text)}: ${String(got)} vs ${String(expected)}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('integer text', () => {
+    const field: Field = { name: 'x', type: 'integer' };
+    for (const text of tricky) {
+      const t = text.trim();
+      const expected = INTEGER.test(t) ? Number(t) : BAD;
+      const r = castValue(s(text), field, { missingValues: [] });
+      const got = r.ok ? r.value : BAD;
+      expect(Object.is(got, expected), `${JSON.stringify(text)}: ${String(got)} vs ${String(expected)}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('ISO date text', () => {
+    const field: Field = { name: 'x', type: 'date' };
+    const cases: [string, string | typeof BAD][] = [
+      ['2024-01-31', '2024-01-31'],
+      ['2024-02-29', '2024-02-29'],
+      ['2023-02-29', BAD],
+      ['2024-02-30', BAD],
+      ['2024-13-01', BAD],
+      ['2024-00-10', BAD],
+      ['0000-01-01', BAD],
+      ['0001-01-01', '0001-01-01'],
+      ['9999-12-31', '9999-12-31'],
+      ['2024-1-01', BAD],
+      ['2024-01-3a', BAD],
+      ['2024/01/31', BAD],
+      ['２０２４-01-01', BAD],
+      [' 2024-01-31 ', '2024-01-31'],
+      ['2024-01-31T00:00:00', BAD],
+    ];
+    for (const [text, expected] of cases) {
+      const r = castValue(s(text), field);
+      expect(r.ok ? r.value : BAD, text).toBe(expected);
+    }
+  });
+});

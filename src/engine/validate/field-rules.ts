@@ -119,14 +119,22 @@ function stringChecks(field: Field, label: string): ConstraintCheck[] {
   if (minLength !== undefined) {
     checks.push({
       code: 'min_length',
-      test: (v) => charLength(str(v)) >= minLength,
+      // The character count is never below half the UTF-16 length.
+      test: (v) => {
+        const t = str(v);
+        return t.length >= 2 * minLength || charLength(t) >= minLength;
+      },
       message: (v) => `${label} must be at least ${minLength} characters long; got ${charLength(str(v))}`,
     });
   }
   if (maxLength !== undefined) {
     checks.push({
       code: 'max_length',
-      test: (v) => charLength(str(v)) <= maxLength,
+      // UTF-16 length is never below the character count: most values pass without counting.
+      test: (v) => {
+        const t = str(v);
+        return t.length <= maxLength || charLength(t) <= maxLength;
+      },
       message: (v) => `${label} must be at most ${maxLength} characters long; got ${charLength(str(v))}`,
     });
   }
