@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
 import { CsvRecordParser } from './csv-parser.js';
 import { detectEncoding, sniffDelimiter } from './csv-sniff.js';
-import { readFileRange, type ReadCounter } from './file-range.js';
+import { readFileRangeInto, type ReadCounter } from './file-range.js';
 import type { OpenedSheet, Progress, ReaderLimits, Row } from './types.js';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -40,7 +40,11 @@ export async function openCsv(args: CsvOpenArgs): Promise<OpenedSheet> {
     // Non-UTF-8 text is transcoded to UTF-8 so that one byte-level parser serves every encoding.
     const decoder = encoding === 'utf-8' ? null : new TextDecoder(encoding);
     {
-      for await (const chunk of readFileRange(fh, bomLength, size, READ_CHUNK, counter)) {
+      // Two buffers in turn (never from the shared pool, where they could sit side by side and
+      // look contiguous): the parser copies its carry from one chunk when the next arrives.
+      const size0 = Math.min(READ_CHUNK, size - bomLength);
+      const buffers = [Buffer.allocUnsafeSlow(size0), Buffer.allocUnsafeSlow(size0)];
+      for await (const chunk of readFileRangeInto(fh, bomLength, size, buffers, counter)) {
         bytesRead = bomLength + counter.bytes;
         const utf8 = decoder === null ? chunk : Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
         // Parse in small slices and hand rows out right away: rows that wait for a whole 1 MB read
