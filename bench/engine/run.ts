@@ -109,8 +109,8 @@ const lines: string[] = [];
 const pad = (s: string, n: number): string => s.padEnd(n);
 const [load1] = loadavg();
 lines.push(
-  `${cpus().length} CPUs, load average ${load1.toFixed(1)} at start; ${repeat > 1 ? `best wall time of ${repeat} runs` : 'one run each'}; cpu s = user+system of the whole child (all threads)`,
-  `${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('seconds', 9)}${pad('cpu s', 8)}${pad('rows/s', 11)}${pad('peak RSS MB', 12)}issues (validate = reference when the digests match)`,
+  `${cpus().length} CPUs, load average ${load1.toFixed(1)} at start; ${repeat > 1 ? `best and median wall time of ${repeat} runs (cpu s and rows/s of the best), peak RSS the worst seen` : 'one run each'}; cpu s = user+system of the whole child (all threads)`,
+  `${pad('file', 24)}${pad('MB', 8)}${pad('reader', 10)}${pad('rows', 10)}${pad('best s', 9)}${pad('median s', 9)}${pad('cpu s', 8)}${pad('rows/s', 11)}${pad('median r/s', 11)}${pad('peak RSS MB', 12)}issues (validate = reference when the digests match)`,
 );
 for (const f of fixtures) {
   const mb = (statSync(f.path).size / 1048576).toFixed(1);
@@ -119,16 +119,23 @@ for (const f of fixtures) {
     // Best-of-N wall time filters out other load on a shared machine; RSS is the worst seen.
     let best: Measurement = {};
     let worstRss = 0;
+    const times: number[] = [];
     for (let i = 0; i < repeat; i++) {
       const m = measureOnce(reader, f.path);
       worstRss = Math.max(worstRss, m.maxRssMb ?? 0);
       if (best.ms === undefined || (m.ms !== undefined && m.ms < best.ms)) best = m;
       if (m.ms === undefined) break;
+      times.push(m.ms);
     }
+    times.sort((a, b) => a - b);
+    const median =
+      times.length % 2 === 1
+        ? times[(times.length - 1) / 2]
+        : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
     const r = best;
     const line =
       r.rows !== undefined && r.ms !== undefined
-        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad(((r.cpuMs ?? 0) / 1000).toFixed(2), 8)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${pad(worstRss.toFixed(0), 12)}${r.digest ? `${r.cells} issues, digest ${r.digest}` : ''}`
+        ? `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${pad(String(r.rows), 10)}${pad((r.ms / 1000).toFixed(2), 9)}${pad((median / 1000).toFixed(2), 9)}${pad(((r.cpuMs ?? 0) / 1000).toFixed(2), 8)}${pad(Math.round((r.rows / r.ms) * 1000).toLocaleString('en-US'), 11)}${pad(Math.round((r.rows / median) * 1000).toLocaleString('en-US'), 11)}${pad(worstRss.toFixed(0), 12)}${r.digest ? `${r.cells} issues, digest ${r.digest}` : ''}`
         : `${pad(f.label, 24)}${pad(mb, 8)}${pad(reader, 10)}${r.skipped ?? r.error}`;
     console.log(line);
     lines.push(line);
