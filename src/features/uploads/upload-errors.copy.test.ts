@@ -1,10 +1,10 @@
-/** COPY of issues into a real PostgreSQL: exact text round trip, all-or-nothing, per attempt. */
+/** COPY of issues into a real PostgreSQL: exact text round trip, chunked, nothing left on abort, per attempt. */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationIssue } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.js';
-import { openIssueCopy } from './upload-errors.copy.js';
+import { COPY_CHUNK_LINES, openIssueCopy } from './upload-errors.copy.js';
 import { listErrors } from './uploads.repository.js';
 
 let database: TestDatabase;
@@ -71,9 +71,31 @@ describe('openIssueCopy', () => {
     expect(rows[2].value).toBeNull();
   });
 
-  it('writes nothing when aborted mid-way (a killed worker leaves no half attempt)', async () => {
+  it('commits in chunks while writing, numbering straight across them', async () => {
+    const copy = openIssueCopy(pool, uploadId, 4);
+    const batch = (from: number) => Array.from({ length: 1500 }, (_, i) => issue(from + i));
+    await copy.write(batch(2));
+    await copy.write(batch(1502));
+    await copy.write(batch(3002));
+    // The first chunk is committed (readable) before finish: its statement's work is done by then.
+    const early = await database.db
+      .selectFrom('upload_errors')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('upload_id', '=', uploadId)
+      .where('attempt', '=', 4)
+      .executeTakeFirstOrThrow();
+    expect(Number(early.n)).toBeGreaterThanOrEqual(COPY_CHUNK_LINES);
+    await copy.write(batch(4502));
+    expect(await copy.finish()).toBe(6000);
+    const rows = await listErrors(database.db, uploadId, 4, { limit: 10_000 });
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 6000 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.row)).toEqual(Array.from({ length: 6000 }, (_, i) => i + 2));
+  });
+
+  it('leaves nothing when aborted mid-way, committed chunks included', async () => {
     const copy = openIssueCopy(pool, uploadId, 2);
-    await copy.write(Array.from({ length: 5000 }, (_, i) => issue(i + 2)));
+    await copy.write(Array.from({ length: COPY_CHUNK_LINES + 1000 }, (_, i) => issue(i + 2)));
+    await copy.write([issue(COPY_CHUNK_LINES + 1002)]);
     await copy.abort();
     expect(await listErrors(database.db, uploadId, 2, { limit: 10 })).toEqual([]);
   });
