@@ -88,6 +88,8 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
         throw uploadErrors.badIdempotencyKey();
       if (!request.isMultipart()) throw uploadErrors.notMultipart();
 
+      const receivedAt = performance.now();
+      let storedAt = 0;
       let stored: StoredFile | null = null;
       let fileName = 'upload';
       const fields: Record<string, string> = {};
@@ -100,6 +102,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
             }
             fileName = part.filename;
             stored = await uploads.storeFile(part.file);
+            storedAt = performance.now();
             // The size limit ends the stream early instead of failing it: the stored file is cut short.
             if (part.file.truncated) throw uploadErrors.fileTooLarge(config.maxUploadMb);
           } else if (typeof part.value === 'string') {
@@ -133,6 +136,18 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
         sheet,
         idempotencyKey,
       });
+      request.log.info(
+        {
+          uploadId: upload.id,
+          bytes: stored.bytes,
+          // Streaming the file to storage (with its hash), then sniff + row and job transaction.
+          phases: {
+            store: Math.round(storedAt - receivedAt),
+            create: Math.round(performance.now() - storedAt),
+          },
+        },
+        replayed ? 'upload replayed' : 'upload received',
+      );
       reply.header('location', `/api/v1/uploads/${upload.id}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(replayed ? 200 : 202).send(upload);

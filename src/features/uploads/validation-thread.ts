@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { ReaderLimits, ValidationIssue } from '../../engine/index.js';
+import { WARM_UP_ROWS, WARM_UP_SCHEMA, withWarmUpFiles } from './warm-up.js';
 import type {
   AnnotateTask,
   DataRow,
@@ -46,6 +47,8 @@ export interface ValidationHandlers {
   /** With `task.copy`: each batch as COPY text (issueCopyText) and its line count, in order. */
   onCopyText?(text: string, count: number): Promise<void>;
   onProgress(progress: ThreadProgress): void;
+  /** With the report: the engine's own time for the file in ms, measured in the thread (for logs). */
+  onEngineTime?(ms: number): void;
 }
 
 function spawn(): Worker {
@@ -86,7 +89,8 @@ function acquire(): Promise<Worker> {
     worker.ref();
     return Promise.resolve(worker);
   }
-  if (live < MAX_THREADS) return Promise.resolve(create());
+  // A thread still warming up is free in a moment, and then fast: better than a cold new one.
+  if (live < MAX_THREADS && waiting.length >= warming) return Promise.resolve(create());
   return new Promise((resolve) => waiting.push(resolve));
 }
 
@@ -100,32 +104,74 @@ function release(worker: Worker): void {
 /** Ends a thread that was stopped or failed mid-task; a waiting caller gets a fresh one. */
 function discard(worker: Worker): void {
   live--;
+  dead.add(worker);
   void worker.terminate();
   const next = waiting.shift();
   if (next !== undefined) next(create());
 }
 
-/** Starts `count` threads ahead of the first job, so it does not pay for loading the engine. */
-export function warmValidationThreads(count = 1): void {
-  while (live < Math.min(count, MAX_THREADS)) {
-    const worker = create();
-    worker.unref();
-    idle.push(worker);
+/** Threads running their warm-up (warmValidationThreads), not yet in the pool. */
+let warming = 0;
+/** Threads ended by `discard`. */
+const dead = new WeakSet<Worker>();
+
+/**
+ * Starts `count` threads ahead of the first job and warms each up (warm-up.ts) before it joins
+ * the pool, so the first upload pays neither for loading the engine nor for V8 optimising it. A
+ * job arriving meanwhile waits for the warming thread. Resolves when all are warm; rejects (the
+ * threads still join the pool, just cold) when the warm-up could not run. `run: false` only
+ * starts the threads (tests: the warm-up's CPU is not worth it there).
+ */
+export async function warmValidationThreads(count = 1, options: { run?: boolean } = {}): Promise<void> {
+  const threads: Worker[] = [];
+  while (live < Math.min(count, MAX_THREADS)) threads.push(create());
+  if (threads.length === 0 || options.run === false) {
+    for (const worker of threads) release(worker);
+    return;
+  }
+  warming += threads.length;
+  const ignore: ValidationHandlers = {
+    onIssues: async () => {},
+    onCopyText: async () => {},
+    onProgress: () => {},
+  };
+  const task = (path: string): Omit<ValidateTask, 'mode'> => ({
+    path,
+    schema: WARM_UP_SCHEMA,
+    sheet: null,
+    fileName: 'warm-up',
+    maxIssues: WARM_UP_ROWS.xlsx,
+    // The zero id never reaches the database: the COPY text is built (so that code warms up) and dropped.
+    copy: { uploadId: '00000000-0000-0000-0000-000000000000', attempt: 0 },
+  });
+  try {
+    await withWarmUpFiles(WARM_UP_ROWS, (paths) =>
+      Promise.all(
+        threads.map(async (worker) => {
+          for (const path of [paths.xlsx, paths.csv]) await validateOn(worker, task(path), ignore);
+        }),
+      ),
+    );
+  } finally {
+    warming -= threads.length;
+    for (const worker of threads) if (!dead.has(worker)) release(worker);
   }
 }
 
 /**
  * Runs `task` on a pooled thread and settles with what `onMessage` extracts from the final
- * message. Aborting `signal` terminates the thread and rejects with the signal's reason.
+ * message. Aborting `signal` terminates the thread and rejects with the signal's reason. With
+ * `held`, runs on that thread and leaves it with the caller afterwards (unless it had to go).
  */
 async function runThread<T>(
   task: ThreadTask,
   onMessage: (message: ThreadMessage) => Promise<T | undefined> | T | undefined,
   signal?: AbortSignal,
   feed?: (send: (message: ParentMessage) => void) => Promise<void>,
+  held?: Worker,
 ): Promise<T> {
   signal?.throwIfAborted();
-  const worker = await acquire();
+  const worker = held ?? (await acquire());
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     // Messages are handled one at a time, in order, even when a handler is async (a COPY write).
@@ -137,8 +183,8 @@ async function runThread<T>(
       worker.off('message', onWorkerMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      if (healthy) release(worker);
-      else discard(worker);
+      if (!healthy) discard(worker);
+      else if (held === undefined) release(worker);
       fn();
     };
     const onAbort = (): void => settle(false, () => reject(signal!.reason));
@@ -187,16 +233,30 @@ export function validateInThread(
   handlers: ValidationHandlers,
   signal?: AbortSignal,
 ): Promise<ReportSummary> {
+  return validateOn(undefined, task, handlers, signal);
+}
+
+function validateOn(
+  held: Worker | undefined,
+  task: Omit<ValidateTask, 'mode'>,
+  handlers: ValidationHandlers,
+  signal?: AbortSignal,
+): Promise<ReportSummary> {
   return runThread<ReportSummary>(
     { mode: 'validate', ...task },
     async (message) => {
       if (message.type === 'issues') await handlers.onIssues(message.issues);
       else if (message.type === 'copy') await handlers.onCopyText!(message.text, message.count);
       else if (message.type === 'progress') handlers.onProgress(message);
-      else if (message.type === 'report') return message.report;
+      else if (message.type === 'report') {
+        handlers.onEngineTime?.(message.ms);
+        return message.report;
+      }
       return undefined;
     },
     signal,
+    undefined,
+    held,
   );
 }
 

@@ -82,7 +82,8 @@ export type ThreadMessage =
       readonly bytesRead: number;
       readonly bytesTotal: number;
     }
-  | { readonly type: 'report'; readonly report: ReportSummary }
+  /** `ms`: the engine's own time for the file, measured in the thread. */
+  | { readonly type: 'report'; readonly report: ReportSummary; readonly ms: number }
   | { readonly type: 'rows'; readonly rows: DataRow[]; readonly more: boolean }
   | { readonly type: 'annotated' }
   | { readonly type: 'headers'; readonly headers: (string | null)[] }

@@ -38,6 +38,7 @@ export async function runValidation(
   signal: AbortSignal,
 ): Promise<void> {
   const { db, logger } = deps;
+  const t0 = performance.now();
   const upload = await startAttempt(db, job.uploadId, job.runId);
   if (upload === undefined) {
     logger.info(
@@ -72,6 +73,8 @@ export async function runValidation(
   let writing: Promise<void> = Promise.resolve();
   const started = performance.now();
   let summary;
+  let engineMs = 0;
+  let reportAt = 0;
   try {
     summary = await validateInThread(
       {
@@ -88,6 +91,10 @@ export async function runValidation(
       {
         onIssues: (issues) => copy.write(issues),
         onCopyText: (text, count) => copy.writeText(text, count),
+        onEngineTime: (ms) => {
+          engineMs = ms;
+          reportAt = performance.now();
+        },
         onProgress: (p) => {
           const now = performance.now();
           if (now - lastWrite < deps.config.uploadProgressMs) return;
@@ -114,6 +121,7 @@ export async function runValidation(
     throw err;
   }
   await writing;
+  const copiedAt = performance.now();
 
   const errorsStored = Math.min(summary.error_count, deps.config.maxStoredErrors);
   const finished = await db.transaction().execute(async (trx) => {
@@ -155,7 +163,16 @@ export async function runValidation(
       status: finished.status,
       rows: finished.rows_total,
       errors: finished.error_count,
-      ms: Math.round(performance.now() - started),
+      ms: Math.round(performance.now() - t0),
+      // Where the time went: before the engine, the engine itself (in its thread), the whole
+      // thread task, storing the last issues after the engine finished, the result transaction.
+      phases: {
+        prepare: Math.round(started - t0),
+        engine: Math.round(engineMs),
+        thread: Math.round(reportAt - started),
+        copyTail: Math.round(copiedAt - reportAt),
+        finish: Math.round(performance.now() - copiedAt),
+      },
     },
     'upload validated',
   );

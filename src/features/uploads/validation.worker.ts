@@ -46,6 +46,7 @@ function postIssues(task: ValidateTask, issues: ValidationIssue[], firstSeq: num
 async function runValidate(task: ValidateTask): Promise<void> {
   let batch: ValidationIssue[] = [];
   let sent = 0;
+  const started = performance.now();
   const report = await validateFile(task.path, task.schema, {
     sheet: task.sheet ?? undefined,
     limits: task.limits,
@@ -67,7 +68,7 @@ async function runValidate(task: ValidateTask): Promise<void> {
   });
   if (batch.length > 0) postIssues(task, batch, sent - batch.length + 1);
   const { errors: _none, ...summary } = report;
-  post({ type: 'report', report: summary });
+  post({ type: 'report', report: summary, ms: performance.now() - started });
 }
 
 async function runRows(task: RowsTask): Promise<void> {
