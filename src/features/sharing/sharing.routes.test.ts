@@ -250,6 +250,21 @@ describe('sharing an upload', () => {
     expect((await call(t.app, 'GET', `/api/v1/uploads/${notShared}`, { token: grantee.token })).status).toBe(
       404,
     );
+    // Its read-only sub-resources too; not those of an upload that is not shared.
+    for (const sub of ['errors', 'file', 'annotated.xlsx', 'errors.csv', 'rows', 'events']) {
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/uploads/${shared}/${sub}`,
+        headers: { authorization: `Bearer ${grantee.token}` },
+      });
+      expect(read.statusCode, `${sub}: ${read.body.slice(0, 200)}`).toBe(200);
+      const hidden = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/uploads/${notShared}/${sub}`,
+        headers: { authorization: `Bearer ${grantee.token}` },
+      });
+      expect(hidden.statusCode, sub).toBe(404);
+    }
 
     const revalidate = await call(t.app, 'POST', `/api/v1/uploads/${shared}/revalidate`, {
       token: grantee.token,
@@ -267,10 +282,21 @@ describe('sharing an upload', () => {
     expect(rows.map((r) => r.action)).toEqual(['upload.shared']);
     expect(rows[0]).toMatchObject({ user_agent: 'sharing-test/1.0', actor_user_id: owner.userId });
 
-    // Deleting the upload (by its owner) removes its shares with it.
-    expect((await call(t.app, 'DELETE', `/api/v1/uploads/${shared}`, { token: owner.token })).status).toBe(
-      204,
-    );
+    // Deleting the upload (by its owner) removes its shares with it; upload.deleted carries the
+    // request's ip, user agent and request id.
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/uploads/${shared}`,
+      headers: { authorization: `Bearer ${owner.token}`, ...UA },
+    });
+    expect(deleted.statusCode).toBe(204);
+    const deletedRow = (await auditRows(shared)).find((r) => r.action === 'upload.deleted');
+    expect(deletedRow).toMatchObject({
+      user_agent: 'sharing-test/1.0',
+      request_id: deleted.headers['x-request-id'],
+      actor_user_id: owner.userId,
+    });
+    expect(deletedRow?.ip).toBeTruthy();
     const left = await t.deps.db.selectFrom('shares').selectAll().where('resource_id', '=', shared).execute();
     expect(left).toEqual([]);
   });

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { createRateLimiter, enforceRateLimit } from '../../http/rate-limit.js';
 import { isUuid } from '../../lib/ids.js';
+import { auditMeta } from '../access/index.js';
 import { requireAuth } from '../identity/index.js';
 import { contentDisposition, exportFileName, sanitizeName } from './file-name.js';
 import type { ResultsService } from './upload-results.service.js';
@@ -199,7 +200,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      await uploads.findOwn(auth, request.params.id);
+      await uploads.findVisible(auth, request.params.id);
       return streamUploadEvents(deps, reply, request.params.id);
     },
   );
@@ -218,7 +219,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
       },
     },
     async (request) => {
-      const row = await uploads.findOwn(requireAuth(request), request.params.id);
+      const row = await uploads.findVisible(requireAuth(request), request.params.id);
       return results.listErrors(row, request.query);
     },
   );
@@ -236,7 +237,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const row = await uploads.findOwn(requireAuth(request), request.params.id);
+      const row = await uploads.findVisible(requireAuth(request), request.params.id);
       reply.header('content-type', row.format === 'xlsx' ? CONTENT_TYPES.xlsx : CONTENT_TYPES.csv);
       reply.header('content-disposition', contentDisposition(row.file_name));
       reply.header('content-length', row.bytes);
@@ -258,7 +259,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      const row = await uploads.findOwn(auth, request.params.id);
+      const row = await uploads.findVisible(auth, request.params.id);
       await exportLimit(reply, auth.userId);
       const stream = await results.annotated(row);
       reply.header('content-type', CONTENT_TYPES.xlsx);
@@ -284,7 +285,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      const row = await uploads.findOwn(auth, request.params.id);
+      const row = await uploads.findVisible(auth, request.params.id);
       await exportLimit(reply, auth.userId);
       const stream = results.errorsCsv(row);
       reply.header('content-type', CONTENT_TYPES.csv);
@@ -311,7 +312,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
     },
     async (request, reply) => {
       const auth = requireAuth(request);
-      const row = await uploads.findOwn(auth, request.params.id);
+      const row = await uploads.findVisible(auth, request.params.id);
       await exportLimit(reply, auth.userId);
       return results.rows(row, request.query);
     },
@@ -349,7 +350,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      await uploads.remove(requireAuth(request), request.params.id);
+      await uploads.remove(requireAuth(request), request.params.id, auditMeta(request));
       return reply.code(204).send(null);
     },
   );
