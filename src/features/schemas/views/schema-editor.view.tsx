@@ -20,6 +20,8 @@ export interface SchemaEditorProps {
   shownVersion?: number;
   /** Shown for a draft inferred from a sample (nothing saved yet). */
   inferredFrom?: string | null;
+  /** Why the caller may read but not change this schema (shared with it view-only, or no `change_schema`); hides the save buttons. */
+  readOnly?: string | null;
 }
 
 const input =
@@ -248,14 +250,20 @@ export function SchemaEditorView(props: SchemaEditorProps): JSX.Element {
           </textarea>
           <p class="text-sm text-red-800" role="status" data-json-status></p>
         </section>
-        <div class="flex flex-wrap gap-3">
-          <button type="submit" name="source" value="fields" class={primaryButton}>
-            Save schema
-          </button>
-          <button type="submit" name="source" value="json" class={secondaryButton}>
-            Save from JSON
-          </button>
-        </div>
+        {props.readOnly ? (
+          <p class="text-sm text-slate-700" data-read-only safe>
+            {props.readOnly}
+          </p>
+        ) : (
+          <div class="flex flex-wrap gap-3">
+            <button type="submit" name="source" value="fields" class={primaryButton}>
+              Save schema
+            </button>
+            <button type="submit" name="source" value="json" class={secondaryButton}>
+              Save from JSON
+            </button>
+          </div>
+        )}
       </form>
     </div>
   );

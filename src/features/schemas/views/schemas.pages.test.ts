@@ -153,6 +153,42 @@ describe('schema pages', () => {
     expect((await alice.get(`/schemas/${id}`)).status).toBe(404);
   });
 
+  it('shows a schema shared with the viewer read-only: no save buttons, and a save is refused', async () => {
+    const id = await createSchema({
+      name: 'Shared',
+      source: 'json',
+      schema_json: '{"fields":[{"name":"a","type":"string"}]}',
+    });
+    const bob = await webUser(t, 'user');
+    const guest = await webUser(t, 'guest');
+    // The share itself is made through the API elsewhere (sharing.routes.test.ts); here, a row.
+    await t.deps.db
+      .insertInto('shares')
+      .values([
+        { resource_type: 'schema', resource_id: id, user_id: bob.userId, created_by: alice.userId },
+        { resource_type: 'schema', resource_id: id, user_id: guest.userId, created_by: alice.userId },
+      ])
+      .execute();
+    for (const viewer of [bob, guest]) {
+      const list = await viewer.get('/schemas');
+      expect(list.html).toContain(`href="/schemas/${id}"`);
+      const view = await viewer.get(`/schemas/${id}`);
+      expect(view.status).toBe(200);
+      expect(view.html).toContain('data-read-only');
+      expect(view.html).not.toContain('Save schema');
+    }
+    const own = await alice.get(`/schemas/${id}`);
+    expect(own.html).toContain('Save schema');
+    expect(own.html).not.toContain('data-read-only');
+    const save = await bob.post(`/schemas/${id}`, {
+      name: 'Taken over',
+      source: 'json',
+      schema_json: '{"fields":[{"name":"a","type":"string"}]}',
+    });
+    expect(save.status).toBe(403);
+    expect((await bob.post(`/schemas/${id}/delete`, {})).status).toBe(403);
+  });
+
   it('serves the editor script with a content hash and a long cache', async () => {
     const page = await alice.get('/schemas/new');
     const src = /<script src="(\/schemas\/assets\/editor\.[0-9a-f]{12}\.js)"/.exec(page.html)?.[1];

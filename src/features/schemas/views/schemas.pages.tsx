@@ -16,7 +16,7 @@ import { isEngineError } from '../../../engine/index.js';
 import { inferSchema } from '../../../engine/infer/index.js';
 import { AppError } from '../../../lib/app-error.js';
 import { Layout, redirectTo, renderPage, type PageContext, type WebPages } from '../../../web/index.js';
-import { auditMeta } from '../../access/index.js';
+import { actsOnAllObjects, auditMeta } from '../../access/index.js';
 import { requireAuth } from '../../identity/index.js';
 import { createSchemasService } from '../schemas.service.js';
 import { SchemaEditorView } from './schema-editor.view.js';
@@ -73,7 +73,8 @@ function definitionFrom(body: unknown): Record<string, unknown> {
 /** A client's mistake to show next to the form, or null for anything else (rethrown). */
 function saveErrorOf(err: unknown): string | null {
   if (err instanceof SchemaFormError) return err.message;
-  if (err instanceof AppError && err.status < 500 && err.status !== 404) {
+  // 403 (a schema shared with the caller view-only) and 404 go to the error pages, not the form.
+  if (err instanceof AppError && err.status < 500 && err.status !== 404 && err.status !== 403) {
     const details = err.details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message));
     return [err.message, ...details].join(' ');
   }
@@ -228,10 +229,18 @@ export const schemasPages: WebPages = async (app, ctx) => {
     '/schemas/:id',
     { config: { requires: 'view_schema' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
     async (request, reply) => {
+      const auth = requireAuth(request);
       const version = Number(str(request.query, 'version')) || undefined;
-      const s = await service.get(requireAuth(request), request.params.id, version);
-      const current = await service.get(requireAuth(request), request.params.id);
+      const s = await service.get(auth, request.params.id, version);
+      const current = await service.get(auth, request.params.id);
+      const readOnly =
+        s.owner_id !== auth.userId && !actsOnAllObjects(auth, 'schema')
+          ? 'This schema is shared with you view-only: you can read it and download its template, not change it.'
+          : auth.permissions?.has('change_schema')
+            ? null
+            : 'Your role can read schemas but not change them.';
       return editor(request, reply, {
+        readOnly,
         action: `/schemas/${s.id}`,
         name: s.name,
         description: s.description,
