@@ -159,6 +159,15 @@ describe.skipIf(!hasChromium)(
       const header = (wb.worksheets[0].getRow(1).values as unknown[]).slice(1);
       expect(header).toEqual(['id', 'email', 'amount', 'city']);
 
+      // Share it view-only with a colleague from the schema page.
+      const schemaUrl = page.url();
+      const colleague = await registerUser(server.t.app);
+      await page.goto(schemaUrl.replace(/\/versions.*$/, ''));
+      await page.getByLabel('Share with (email)').fill(colleague.email);
+      await page.getByRole('button', { name: 'Share view-only' }).click();
+      await page.locator('[data-share-row]').getByText(colleague.email).waitFor();
+      await screenshot(page, 'schema-sharing');
+
       await page.goto(`${base}/schemas`);
       await screenshot(page, 'schemas-list');
       await page.setViewportSize({ width: 390, height: 844 });

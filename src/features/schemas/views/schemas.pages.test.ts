@@ -189,6 +189,55 @@ describe('schema pages', () => {
     expect((await bob.post(`/schemas/${id}/delete`, {})).status).toBe(403);
   });
 
+  it('shares a schema view-only from its page, refuses clearly, and removes the share', async () => {
+    const id = await createSchema({
+      name: 'To share',
+      source: 'json',
+      schema_json: '{"fields":[{"name":"a","type":"string"}]}',
+    });
+    const carol = await webUser(t, 'user');
+    const before = await alice.get(`/schemas/${id}`);
+    expect(before.html).toContain('id="sharing"');
+    expect(before.html).toContain('Not shared with anyone');
+    expect((await carol.get(`/schemas/${id}`)).status).toBe(404);
+
+    const shared = await alice.post(`/schemas/${id}/shares`, { email: carol.email });
+    expect(shared.status).toBe(303);
+    expect(shared.location).toBe(`/schemas/${id}#sharing`);
+    const after = await alice.get(`/schemas/${id}`);
+    expect(after.html).toContain(carol.email);
+    expect(after.html).toContain(`action="/schemas/${id}/shares/${carol.userId}/delete"`);
+    const seen = await carol.get(`/schemas/${id}`);
+    expect(seen.status).toBe(200);
+    // The grantee sees it read-only and without the Sharing card.
+    expect(seen.html).toContain('data-read-only');
+    expect(seen.html).not.toContain('id="sharing"');
+
+    const twice = await alice.post(`/schemas/${id}/shares`, { email: carol.email });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('already shared');
+    const unknown = await alice.post(`/schemas/${id}/shares`, { email: 'nobody-here@example.test' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.html).toContain('No active user has that email address.');
+    const self = await alice.post(`/schemas/${id}/shares`, { email: alice.email });
+    expect(self.status).toBe(422);
+    expect((await carol.post(`/schemas/${id}/shares`, { email: alice.email })).status).toBe(403);
+
+    const audit = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['action', 'ip', 'request_id'])
+      .where('target_id', '=', id)
+      .where('action', '=', 'schema.shared')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.request_id).toBeTruthy();
+
+    const removed = await alice.post(`/schemas/${id}/shares/${carol.userId}/delete`, {});
+    expect(removed.status).toBe(303);
+    expect((await carol.get(`/schemas/${id}`)).status).toBe(404);
+    expect((await alice.get(`/schemas/${id}`)).html).toContain('Not shared with anyone');
+  });
+
   it('serves the editor script with a content hash and a long cache', async () => {
     const page = await alice.get('/schemas/new');
     const src = /<script src="(\/schemas\/assets\/editor\.[0-9a-f]{12}\.js)"/.exec(page.html)?.[1];

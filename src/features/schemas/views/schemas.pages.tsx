@@ -19,7 +19,9 @@ import { Layout, redirectTo, renderPage, type PageContext, type WebPages } from 
 import { actsOnAllObjects, auditMeta } from '../../access/index.js';
 import { requireAuth } from '../../identity/index.js';
 import { createSchemasService } from '../schemas.service.js';
+import { createSharingService, sharingErrors } from '../../sharing/index.js';
 import { SchemaEditorView } from './schema-editor.view.js';
+import { SchemaSharingView } from './schema-sharing.view.js';
 import { draftFromForm, schemaFromDraft, SchemaFormError } from './schema-form.js';
 import { SchemasListView, SchemaVersionsView } from './schemas-list.view.js';
 import { PAGE_FORM_SCHEMA, PAGE_ID_PARAMS } from '../../../web/page-schemas.js';
@@ -81,8 +83,20 @@ function saveErrorOf(err: unknown): string | null {
   return null;
 }
 
+/** A share's page route: the schema id and the grantee's user id (a UUID, checked before SQL). */
+const PAGE_SHARE_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } },
+  required: ['id', 'user_id'],
+} as const;
+
 export const schemasPages: WebPages = async (app, ctx) => {
   const service = createSchemasService(ctx.deps);
+  const sharing = createSharingService(ctx.deps, {
+    type: 'schema',
+    collection: 'schemas',
+    findChangeable: (auth, id) => service.findChangeable(auth, id),
+  });
   const maxSampleBytes = ctx.deps.config.maxUploadMb * 1024 * 1024;
   if (!app.hasRequestDecorator('isMultipart')) {
     await app.register(multipart, { limits: { fileSize: maxSampleBytes, files: 1, fields: 5, parts: 6 } });
@@ -109,6 +123,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
     reply: FastifyReply,
     props: Omit<Parameters<typeof SchemaEditorView>[0], 'csrfToken'>,
     status = 200,
+    sharingCard?: (csrfToken: string) => JSX.Element,
   ): Promise<FastifyReply> {
     const p = await ctx.page(request);
     const title = props.existing ? `Edit ${props.name}` : 'New schema';
@@ -127,6 +142,7 @@ export const schemasPages: WebPages = async (app, ctx) => {
             {title}
           </h1>
           {SchemaEditorView({ ...props, csrfToken: p.csrfToken })}
+          {sharingCard ? sharingCard(p.csrfToken) : ''}
           <script src={scriptUrl} defer></script>
         </>,
       ),
@@ -225,21 +241,28 @@ export const schemasPages: WebPages = async (app, ctx) => {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/schemas/:id',
-    { config: { requires: 'view_schema' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
-    async (request, reply) => {
-      const auth = requireAuth(request);
-      const version = Number(str(request.query, 'version')) || undefined;
-      const s = await service.get(auth, request.params.id, version);
-      const current = await service.get(auth, request.params.id);
-      const readOnly =
-        s.owner_id !== auth.userId && !actsOnAllObjects(auth, 'schema')
-          ? 'This schema is shared with you view-only: you can read it and download its template, not change it.'
-          : auth.permissions?.has('change_schema')
-            ? null
-            : 'Your role can read schemas but not change them.';
-      return editor(request, reply, {
+  /** The schema page: the editor (read-only when the caller may not change it) and, for those who may, the Sharing card. */
+  async function showSchema(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    shareError?: { message: string; status: number },
+  ): Promise<FastifyReply> {
+    const auth = requireAuth(request);
+    const version = Number(str(request.query, 'version')) || undefined;
+    const s = await service.get(auth, id, version);
+    const current = await service.get(auth, id);
+    const mayChange = s.owner_id === auth.userId || actsOnAllObjects(auth, 'schema');
+    const readOnly = !mayChange
+      ? 'This schema is shared with you view-only: you can read it and download its template, not change it.'
+      : auth.permissions?.has('change_schema')
+        ? null
+        : 'Your role can read schemas but not change them.';
+    const shares = readOnly === null ? await sharing.list(auth, s.id) : null;
+    return editor(
+      request,
+      reply,
+      {
         readOnly,
         action: `/schemas/${s.id}`,
         name: s.name,
@@ -247,7 +270,49 @@ export const schemasPages: WebPages = async (app, ctx) => {
         definition: s.schema,
         existing: { id: s.id, version: current.version },
         shownVersion: s.version,
-      });
+      },
+      shareError?.status ?? 200,
+      shares === null
+        ? undefined
+        : (csrfToken) =>
+            SchemaSharingView({ schemaId: s.id, shares, csrfToken, error: shareError?.message ?? null }),
+    );
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/schemas/:id',
+    { config: { requires: 'view_schema' }, schema: { hide: true, params: PAGE_ID_PARAMS } },
+    (request, reply) => showSchema(request, reply, request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/schemas/:id/shares',
+    { config: { requires: 'change_schema' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_ID_PARAMS } },
+    async (request, reply) => {
+      const email = str(request.body, 'email').trim();
+      try {
+        if (email === '') throw sharingErrors.needOneOf();
+        await sharing.add(requireAuth(request), request.params.id, { email }, auditMeta(request));
+      } catch (err) {
+        // An unknown user, a service account, the owner, yourself, or twice: say so on the page.
+        if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+        return showSchema(request, reply, request.params.id, { message: err.message, status: err.status });
+      }
+      return redirectTo(request, reply, `/schemas/${request.params.id}#sharing`);
+    },
+  );
+
+  app.post<{ Params: { id: string; user_id: string } }>(
+    '/schemas/:id/shares/:user_id/delete',
+    { config: { requires: 'change_schema' }, schema: { ...PAGE_FORM_SCHEMA, params: PAGE_SHARE_PARAMS } },
+    async (request, reply) => {
+      await sharing.remove(
+        requireAuth(request),
+        request.params.id,
+        request.params.user_id,
+        auditMeta(request),
+      );
+      return redirectTo(request, reply, `/schemas/${request.params.id}#sharing`);
     },
   );
 
