@@ -168,6 +168,36 @@ describe('csv: quoting and line endings', () => {
     expect(rows[60].number).toBe(61);
   });
 
+  it('every field of a multi-megabyte file of mixed records reads back exactly as written', async () => {
+    // Short and long ASCII, non-ASCII, quoted delimiters, newlines and "" escapes, empty fields,
+    // LF and CRLF: records cross every read-chunk and parse-slice boundary of the reader.
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const pieces = ['a', 'Zoë', 'x y', 'SKU-12345', '€', '1,5', 'say "hi"', 'line\nbreak', '0', '😀'];
+    const field = (): string => {
+      if (rand(8) === 0) return '';
+      let v = '';
+      for (let k = 1 + rand(rand(4) === 0 ? 40 : 4); k > 0; k--) v += pieces[rand(pieces.length)];
+      return v;
+    };
+    const expected: (string | null)[][] = [['a', 'b', 'c', 'd']];
+    const lines = ['a,b,c,d'];
+    while (lines.length < 40_000) {
+      const row = [field(), field(), field(), field()];
+      if (row.every((v) => v === '')) row[0] = 'x';
+      expected.push(row.map((v) => (v === '' ? null : v)));
+      lines.push(row.map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','));
+    }
+    const text = lines.map((l, i) => l + (i % 3 === 0 ? '\r\n' : '\n')).join('');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 1024 * 1024);
+    const { rows } = await readAll(writeTemp(text, '.csv'));
+    expect(rows.map((r) => r.number)).toEqual(expected.map((_, i) => i + 1));
+    expect(values(rows).map((r) => [0, 1, 2, 3].map((i) => r[i] ?? null))).toEqual(expected);
+  });
+
   it('an unmatched quote at the end of the file keeps the rest as one field', async () => {
     const { rows } = await readAll(writeTemp('a,b\n1,"open\n2,3\n', '.csv'));
     expect(values(rows)).toEqual([
