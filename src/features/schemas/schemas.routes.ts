@@ -121,7 +121,8 @@ export const schemasRoutes: FastifyPluginAsync<SchemasRoutesOptions> = async (in
       schema: {
         tags,
         security,
-        summary: 'Your schemas (all, for an admin), oldest first, cursor-paginated',
+        summary:
+          "Schemas you may see (your own and those shared with you; everyone's with schema.all), oldest first, cursor-paginated",
         querystring: PageQuery,
         response: { 200: SchemaListSchema },
       },
