@@ -187,7 +187,7 @@ describe('csv: quoting and line endings', () => {
     const lines = ['a,b,c,d'];
     while (lines.length < 40_000) {
       const row = [field(), field(), field(), field()];
-      if (row.every((v) => v === '')) row[0] = 'x';
+      if (row.join('') === '') row[0] = 'x';
       expected.push(row.map((v) => (v === '' ? null : v)));
       lines.push(row.map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','));
     }
