@@ -5,7 +5,7 @@ import type { ValidationIssue } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.js';
 import { COPY_CHUNK_LINES, openIssueCopy } from './upload-errors.copy.js';
-import { listErrors } from './uploads.repository.js';
+import { finishAttempt, listErrors } from './uploads.repository.js';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -105,6 +105,43 @@ describe('openIssueCopy', () => {
     await copy.write([issue(2)]);
     await expect(copy.finish()).rejects.toThrow(/duplicate key/);
     expect(await listErrors(database.db, uploadId, 1, { limit: 10 })).toHaveLength(3);
+  });
+
+  it("a dead attempt's committed chunks are dropped when a later attempt finishes", async () => {
+    // Attempt 7 dies mid-file (SIGKILL: neither finish nor abort) after one chunk was committed.
+    const dead = openIssueCopy(pool, uploadId, 7);
+    await dead.write(Array.from({ length: COPY_CHUNK_LINES }, (_, i) => issue(i + 2)));
+    await dead.write([issue(COPY_CHUNK_LINES + 2)]);
+    expect(await listErrors(database.db, uploadId, 7, { limit: 1 })).toHaveLength(1);
+
+    await database.db
+      .updateTable('uploads')
+      .set({ attempt: 8, status: 'validating' })
+      .where('id', '=', uploadId)
+      .execute();
+    const next = openIssueCopy(pool, uploadId, 8);
+    await next.write([issue(2), issue(3)]);
+    expect(await next.finish()).toBe(2);
+    const row = await database.db.transaction().execute((trx) =>
+      finishAttempt(trx, uploadId, 8, {
+        status: 'invalid',
+        rowsTotal: 10,
+        rowsValid: 8,
+        rowsInvalid: 2,
+        errorCount: 2,
+        errorsByCode: { minimum: 2 },
+        errorsStored: 2,
+        bytes: 1,
+      }),
+    );
+    expect(row?.result_attempt).toBe(8);
+    const left = await database.db
+      .selectFrom('upload_errors')
+      .select(['attempt'])
+      .where('upload_id', '=', uploadId)
+      .execute();
+    expect(left).toEqual([{ attempt: 8 }, { attempt: 8 }]);
+    await dead.abort();
   });
 
   it('opens no connection for a clean file', async () => {
