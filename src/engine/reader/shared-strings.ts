@@ -4,13 +4,24 @@ import { decodeOoxmlEscapes, decodeXmlText, NEEDS_ESCAPES, scanTextFlags, utf8Sl
 import { bytesAre, nameIs, XmlStreamScanner } from './xml-stream-scanner.js';
 import { formatBytes } from './zip-archive.js';
 
+/** Strings are stored in pages of this size (a longer string gets a page of its own size). */
+const PAGE_BYTES = 1024 * 1024;
+
 /**
- * The shared-strings table, kept compact: all strings as UTF-8 in one Buffer plus a Uint32Array of
- * offsets (a million JS strings would cost several times the memory). Strings are decoded on lookup;
- * a small direct-mapped cache makes repeated values (enums, codes) cheap.
+ * The shared-strings table, kept compact: all strings as UTF-8 in a few 1 MiB pages plus a
+ * Uint32Array of end offsets (a million JS strings would cost several times the memory). Strings
+ * never straddle pages, and filling a page never copies the ones before: one buffer grown by
+ * doubling left each outgrown copy as garbage until a full GC, ~30 MB at peak for a million
+ * strings. Strings are decoded on lookup; a small direct-mapped cache makes repeated values
+ * (enums, codes) cheap.
  */
 export class SharedStrings {
-  private data = Buffer.allocUnsafe(64 * 1024);
+  /** Pages in order; `bases[k]` is the offset (over all strings) of `pages[k]`'s first byte. */
+  private readonly pages: Buffer[] = [];
+  private readonly bases: number[] = [];
+  /** The last page and how much of it is used. */
+  private page: Buffer = Buffer.alloc(0);
+  private pageUsed = 0;
   private used = 0;
   private offsets = new Uint32Array(1024);
   private n = 0;
@@ -30,15 +41,18 @@ export class SharedStrings {
   addBytes(src: Buffer, start: number, end: number): void {
     const len = end - start;
     this.ensure(len);
-    src.copy(this.data, this.used, start, end);
+    src.copy(this.page, this.pageUsed, start, end);
+    this.pageUsed += len;
     this.used += len;
     this.commit();
   }
 
   addString(s: string): void {
-    const max = Buffer.byteLength(s, 'utf8');
-    this.ensure(max);
-    this.used += this.data.write(s, this.used, 'utf8');
+    const len = Buffer.byteLength(s, 'utf8');
+    this.ensure(len);
+    this.page.write(s, this.pageUsed, 'utf8');
+    this.pageUsed += len;
+    this.used += len;
     this.commit();
   }
 
@@ -48,34 +62,50 @@ export class SharedStrings {
     const slot = index & 4095;
     if (this.cacheIndex[slot] === index) return this.cacheValue[slot];
     const start = index === 0 ? 0 : this.offsets[index - 1];
-    const s = utf8Slice(this.data, start, this.offsets[index]);
+    const end = this.offsets[index];
+    let s = '';
+    if (end > start) {
+      const k = this.pageAt(start);
+      const base = this.bases[k];
+      s = utf8Slice(this.pages[k], start - base, end - base);
+    }
     this.cacheIndex[slot] = index;
     this.cacheValue[slot] = s;
     return s;
   }
 
-  /** Drops the slack left by doubling growth once the table is complete. */
+  /** Drops the slack left by doubling growth of the offsets once the table is complete. */
   compact(): void {
-    if (this.data.length > this.used * 1.25 + 65536) {
-      const exact = Buffer.allocUnsafe(this.used);
-      this.data.copy(exact, 0, 0, this.used);
-      this.data = exact;
-    }
+    // A page's unused tail was never written, so it holds no memory; only the offsets shrink.
     if (this.offsets.length > this.n * 1.25 + 1024) this.offsets = this.offsets.slice(0, this.n);
   }
 
+  /** The page holding the non-empty string that starts at `offset`: the last page based at or before it. */
+  private pageAt(offset: number): number {
+    const bases = this.bases;
+    let lo = 0;
+    let hi = bases.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (bases[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   private ensure(extra: number): void {
-    const need = this.used + extra;
-    if (need > this.maxBytes) {
+    if (this.used + extra > this.maxBytes) {
       throw new EngineError(
         'limit_exceeded',
         `The workbook's shared-strings table is larger than ${formatBytes(this.maxBytes)}; this file is too large to read.`,
       );
     }
-    if (need > this.data.length) {
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(need, this.data.length * 2), this.maxBytes));
-      this.data.copy(grown, 0, 0, this.used);
-      this.data = grown;
+    if (this.pageUsed + extra > this.page.length) {
+      // Pages are written once and kept for the table's life; never from Buffer's shared pool.
+      this.page = Buffer.allocUnsafeSlow(Math.max(PAGE_BYTES, extra));
+      this.pageUsed = 0;
+      this.pages.push(this.page);
+      this.bases.push(this.used);
     }
   }
 
