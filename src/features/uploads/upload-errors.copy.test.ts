@@ -144,6 +144,21 @@ describe('openIssueCopy', () => {
     await dead.abort();
   });
 
+  it('leaves no listener on the pooled connection it used', async () => {
+    for (let attempt = 20; attempt < 32; attempt++) {
+      const copy = openIssueCopy(pool, uploadId, attempt);
+      await copy.write([issue(2)]);
+      await copy.finish();
+    }
+    const client = await pool.connect();
+    try {
+      // pg's own listeners only; twelve copies on the same connection added none that stayed.
+      expect(client.listenerCount('error')).toBeLessThanOrEqual(1);
+    } finally {
+      client.release();
+    }
+  });
+
   it('opens no connection for a clean file', async () => {
     const copy = openIssueCopy(pool, uploadId, 3);
     expect(await copy.finish()).toBe(0);

@@ -86,7 +86,13 @@ export function openIssueCopy(pool: pg.Pool, uploadId: string, attempt: number):
   // An error between writes (the server went away) is kept and thrown by the next write or finish.
   let failure: Error | null = null;
 
+  // A checked-out client has no error listener of the pool's: without one a dropped connection
+  // would crash the process instead of failing this copy. Removed on release (clients are reused).
+  const onClientError = (err: Error): void => {
+    failure ??= err;
+  };
   const release = (destroy: boolean): void => {
+    client?.off('error', onClientError);
     client?.release(destroy);
     client = null;
     stream = null;
@@ -95,9 +101,7 @@ export function openIssueCopy(pool: pg.Pool, uploadId: string, attempt: number):
   async function begin(): Promise<ReturnType<typeof copyFrom>> {
     if (client === null) {
       client = await pool.connect();
-      // A checked-out client has no error listener of the pool's: without one a dropped
-      // connection would crash the process instead of failing this copy.
-      client.on('error', (err) => (failure ??= err));
+      client.on('error', onClientError);
     }
     await client.query('BEGIN; SET LOCAL synchronous_commit = off');
     const opened = client.query(copyFrom(COPY_SQL));
