@@ -118,9 +118,10 @@ const dead = new WeakSet<Worker>();
 /**
  * Starts `count` threads ahead of the first job and warms each up (warm-up.ts) before it joins
  * the pool, so the first upload pays neither for loading the engine nor for V8 optimising it. A
- * job arriving meanwhile waits for the warming thread. Resolves when all are warm; rejects (the
- * threads still join the pool, just cold) when the warm-up could not run. `run: false` only
- * starts the threads (tests: the warm-up's CPU is not worth it there).
+ * job arriving meanwhile waits for the warming thread, which skips the rest of its warm-up.
+ * Resolves when all are warm; rejects (the threads still join the pool, just cold) when the
+ * warm-up could not run. `run: false` only starts the threads (tests: the warm-up's CPU is not
+ * worth it there).
  */
 export async function warmValidationThreads(count = 1, options: { run?: boolean } = {}): Promise<void> {
   const threads: Worker[] = [];
@@ -148,7 +149,11 @@ export async function warmValidationThreads(count = 1, options: { run?: boolean 
     await withWarmUpFiles(WARM_UP_ROWS, (paths) =>
       Promise.all(
         threads.map(async (worker) => {
-          for (const path of [paths.xlsx, paths.csv]) await validateOn(worker, task(path), ignore);
+          for (const path of [paths.xlsx, paths.csv]) {
+            // A job is waiting: half a warm-up is enough, the job itself finishes it.
+            if (waiting.length > 0) return;
+            await validateOn(worker, task(path), ignore);
+          }
         }),
       ),
     );
