@@ -5,7 +5,7 @@
  * this process, before the server is busy), the platform's overhead, and /health p99 measured by
  * autocannon while the validation runs (the engine must stay off the API's event loop).
  *
- *   npx tsx bench/uploads/run.ts [--rows 100000,1000000] [--repeat 1] [--poll-ms 10]
+ *   npx tsx bench/uploads/run.ts [--rows 100000,1000000] [--repeat 3] [--poll-ms 10]
  *     [--connections 10] [--health-rate 200] [--server-log file]
  *
  * --repeat uploads each file that many times (in turn) and adds the medians. --poll-ms is how
@@ -34,7 +34,7 @@ import { generateXlsx } from '../engine/generate.js';
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000,1000000' },
-    repeat: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '3' },
     'poll-ms': { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     'health-rate': { type: 'string', default: '200' },
