@@ -332,6 +332,13 @@ try {
         `${health.p99} ms (p50 ${health.p50}, ${health.requests} req)`,
         `${final.status}${final.error ? ` ${final.error.code}` : ''}${same ? '' : ' (counts differ!)'}`,
       ]);
+      // Not timed: the file and its ~50k stored issues go, so runs do not pile up on disk and in
+      // upload_errors (a growing table and its indexes would slow later runs' COPY).
+      const removed = await fetch(`${base}/api/v1/uploads/${created.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (removed.status !== 204) throw new Error(`DELETE upload → ${removed.status}`);
     }
 } finally {
   server.kill('SIGTERM');
