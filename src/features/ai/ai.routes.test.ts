@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
+import { makeAdmin, makeUser } from '../access/access.test-support.js';
 import {
   call,
   loginUser,
@@ -172,6 +173,56 @@ describe('header mapping', () => {
       body: { schema_id: schemaId, headers: ['Qty'] },
     });
     expect(r).toMatchObject({ status: 404, body: { error: 'not_found' } });
+  });
+
+  it("follows the caller's visibility: a token without schema.all, a share, schema.all", async () => {
+    const admin = await makeAdmin(t);
+    const manager = await makeUser(t.app, admin, 'manager');
+    const token = async (scopes: string[]) => {
+      const res = await call(t.app, 'POST', '/api/v1/tokens', {
+        token: manager.token,
+        body: { name: scopes.join(' '), scopes },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.token as string;
+    };
+    // Headers the rules resolve: no model call either way.
+    const body = { schema_id: schemaId, headers: ['sku', 'quantity'] };
+    const suggest = (bearer: string) =>
+      call(t.app, 'POST', '/api/v1/ai/mappings/suggest', { token: bearer, body });
+    const confirm = (bearer: string) =>
+      call(t.app, 'POST', '/api/v1/ai/mappings/confirm', {
+        token: bearer,
+        body: { schema_id: schemaId, mappings: [{ header: 'Menge', field: 'quantity' }] },
+      });
+
+    // The manager's session holds schema.all (its role): alice's schema is visible.
+    expect((await suggest(manager.token)).status).toBe(200);
+    // A token without schema.all in its scopes acts on the manager's own schemas only, though the
+    // manager's stored role holds it.
+    const narrow = await token(['ai.use', 'view_schema']);
+    expect(await suggest(narrow)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await confirm(narrow)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    const wide = await token(['ai.use', 'view_schema', 'schema.all']);
+    expect((await suggest(wide)).status).toBe(200);
+
+    // Shared with bob (view-only): he may map his files against it.
+    const shared = await call(t.app, 'POST', `/api/v1/schemas/${schemaId}/shares`, {
+      token: alice.accessToken,
+      body: { user_id: bob.userId },
+    });
+    expect(shared.status, JSON.stringify(shared.body)).toBe(201);
+    try {
+      const r = await suggest(bob.accessToken);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ unresolved: [], model: { status: 'not_needed' } });
+    } finally {
+      await call(t.app, 'DELETE', `/api/v1/schemas/${schemaId}/shares/${bob.userId}`, {
+        token: alice.accessToken,
+      });
+    }
+    expect((await suggest(bob.accessToken)).status).toBe(404);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('falls back to the rules when the model answers malformed twice', async () => {

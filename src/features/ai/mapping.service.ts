@@ -9,6 +9,7 @@ import type { Deps } from '../../deps.js';
 import { normaliseHeader } from '../../engine/index.js';
 import { suggestMappingByRules, type HeaderSuggestion } from '../../engine/mapping/index.js';
 import { AppError } from '../../lib/app-error.js';
+import { actsOnAllObjects } from '../access/index.js';
 import type { AuthContext } from '../identity/index.js';
 import { getSchemaVersion } from '../schemas/index.js';
 import type { AiGateway } from './ai-gateway.service.js';
@@ -74,8 +75,16 @@ function modelStatusOf(err: AppError): ModelStatus {
 export function createMappingService(deps: MappingDeps, gateway: AiGateway) {
   const { db, config } = deps;
 
+  /**
+   * The schema as the caller sees it: its own, one shared with it, or anyone's with `schema.all`
+   * in its effective permissions (an API token's scopes narrow them), as in the schemas API.
+   */
   async function schemaFor(auth: AuthContext, schemaId: string) {
-    const schema = await getSchemaVersion(db, { schemaId, userId: auth.userId });
+    const schema = await getSchemaVersion(db, {
+      schemaId,
+      userId: auth.userId,
+      allObjects: actsOnAllObjects(auth, 'schema'),
+    });
     if (schema === null) throw aiErrors.schemaNotFound();
     return schema;
   }
