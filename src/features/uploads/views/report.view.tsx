@@ -14,6 +14,8 @@ import {
   type PageContext,
 } from '../../../web/index.js';
 import { AiReportSlot, SuggestFixCell, SuggestFixHead } from '../../ai/views/index.js';
+import type { PublicShare } from '../../sharing/index.js';
+import { SharingCard } from '../../sharing/views/index.js';
 import type { PublicUpload } from '../uploads.schemas.js';
 import { ErrorCodeChart } from './error-chart.view.js';
 import {
@@ -53,6 +55,22 @@ export interface ReportData {
   readonly filter: ErrorFilter;
   readonly preview: { columns: readonly string[]; rows: readonly PreviewRow[] } | null;
   readonly message?: { kind: 'error' | 'success' | 'info'; text: string };
+  /**
+   * What the viewer may do besides reading. A grantee of a shared upload may do none of it (the
+   * server refuses it anyway); a role without `change_upload` / `delete_upload` not that action.
+   */
+  readonly actions: ReportActions;
+  /** Why the viewer only reads this upload (shared with it view-only), shown above the summary. */
+  readonly readOnly: string | null;
+  /** The Sharing card's data, for those who may change the upload; null hides the card. */
+  readonly sharing: { readonly shares: readonly PublicShare[]; readonly error: string | null } | null;
+}
+
+export interface ReportActions {
+  readonly revalidate: boolean;
+  readonly delete: boolean;
+  /** The AI panels and "Suggest a fix" (AI actions act on the upload: not on a shared one). */
+  readonly ai: boolean;
 }
 
 function query(id: string, filter: ErrorFilter): string {
@@ -174,7 +192,7 @@ function ErrorTable({ data }: { data: ReportData }): JSX.Element {
                 <th scope="col" class="py-2 font-medium">
                   Message
                 </th>
-                <SuggestFixHead />
+                {data.actions.ai ? <SuggestFixHead /> : ''}
               </tr>
             </thead>
             <tbody>
@@ -196,7 +214,7 @@ function ErrorTable({ data }: { data: ReportData }): JSX.Element {
                   <td class="py-2" safe>
                     {i.message}
                   </td>
-                  <SuggestFixCell uploadId={upload.id} issue={i} />
+                  {data.actions.ai ? <SuggestFixCell uploadId={upload.id} issue={i} /> : ''}
                 </tr>
               ))}
             </tbody>
@@ -323,6 +341,17 @@ export function ReportPage({ page, data }: { page: PageContext; data: ReportData
         <StatusBadge status={upload.status} />
       </div>
       {data.message ? <Alert kind={data.message.kind} message={data.message.text} /> : ''}
+      {data.readOnly ? (
+        <p
+          class="mb-4 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-800"
+          data-read-only
+          safe
+        >
+          {data.readOnly}
+        </p>
+      ) : (
+        ''
+      )}
       <div class="space-y-6">
         <Card title="Summary">
           {running ? <ValidationProgress upload={upload} /> : ''}
@@ -350,7 +379,7 @@ export function ReportPage({ page, data }: { page: PageContext; data: ReportData
             ) : (
               ''
             )}
-            {!running ? (
+            {!running && data.actions.revalidate ? (
               <form method="post" action={`/uploads/${upload.id}/revalidate`}>
                 <CsrfField token={page.csrfToken} />
                 <button type="submit" class={buttonClass('secondary')}>
@@ -360,19 +389,23 @@ export function ReportPage({ page, data }: { page: PageContext; data: ReportData
             ) : (
               ''
             )}
-            <form
-              method="post"
-              action={`/uploads/${upload.id}/delete`}
-              data-confirm="Delete this upload and its results? This cannot be undone."
-            >
-              <CsrfField token={page.csrfToken} />
-              <button type="submit" class={buttonClass('danger')}>
-                Delete
-              </button>
-            </form>
+            {data.actions.delete ? (
+              <form
+                method="post"
+                action={`/uploads/${upload.id}/delete`}
+                data-confirm="Delete this upload and its results? This cannot be undone."
+              >
+                <CsrfField token={page.csrfToken} />
+                <button type="submit" class={buttonClass('danger')}>
+                  Delete
+                </button>
+              </form>
+            ) : (
+              ''
+            )}
           </div>
         </Card>
-        <AiReportSlot upload={upload} />
+        {data.actions.ai ? <AiReportSlot upload={upload} /> : ''}
         {upload.status === 'invalid' ? (
           <>
             <div class="grid gap-6 lg:grid-cols-2">
@@ -397,6 +430,17 @@ export function ReportPage({ page, data }: { page: PageContext; data: ReportData
               <ErrorTable data={data} />
             </div>
           </>
+        ) : (
+          ''
+        )}
+        {data.sharing ? (
+          <SharingCard
+            path={`/uploads/${upload.id}`}
+            explanation="People you share this upload with can read its report and download its file, annotated workbook and errors. They can never revalidate, delete or run AI on it."
+            shares={data.sharing.shares}
+            csrfToken={page.csrfToken}
+            error={data.sharing.error}
+          />
         ) : (
           ''
         )}

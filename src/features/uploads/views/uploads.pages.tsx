@@ -1,11 +1,16 @@
 /**
  * Upload pages: dashboard (/), upload form (/uploads/new, POST /uploads), report (/uploads/:id)
- * with its live fragments, revalidate and delete. They call the same services as the API.
+ * with its live fragments, revalidate, delete and the Sharing card. They call the same services
+ * as the API, with the same object rules: a report is shown to whoever may read the upload (its
+ * owner, holders of `upload.all`, those it is shared with), read-only for a grantee.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../lib/app-error.js';
+import { actsOnAllObjects, auditMeta } from '../../access/index.js';
+import type { AuthContext } from '../../identity/index.js';
 import { createSchemasService } from '../../schemas/index.js';
+import { createSharingService, sharingErrors } from '../../sharing/index.js';
 import { fieldErrorsOf, isHtmx, redirectTo, renderPage, type WebPages } from '../../../web/index.js';
 import { createResultsService } from '../upload-results.service.js';
 import { createUploadStats } from '../upload-stats.service.js';
@@ -33,6 +38,14 @@ const reportQuery = {
   },
 } as const;
 const formBody = { type: 'object', additionalProperties: { type: 'string' } } as const;
+/** A share's page route: the upload id and the grantee's user id (UUIDs, checked before SQL). */
+const PAGE_SHARE_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'string', format: 'uuid' }, user_id: { type: 'string', format: 'uuid' } },
+  required: ['id', 'user_id'],
+} as const;
+const READ_ONLY =
+  'This upload is shared with you view-only: you can read its report and download its files, not revalidate or delete it.';
 
 export const uploadsPages: WebPages = async (app, ctx) => {
   const { deps } = ctx;
@@ -40,6 +53,14 @@ export const uploadsPages: WebPages = async (app, ctx) => {
   const results = createResultsService(deps);
   const stats = createUploadStats(deps);
   const schemas = createSchemasService(deps);
+  const sharing = createSharingService(deps, {
+    type: 'upload',
+    collection: 'uploads',
+    findChangeable: async (auth, id) => {
+      const row = await uploads.findOwn(auth, id);
+      return { id: row.id, ownerId: row.user_id };
+    },
+  });
   await app.register(multipart, {
     limits: { fileSize: deps.config.maxUploadMb * MB, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
   });
@@ -146,12 +167,36 @@ export const uploadsPages: WebPages = async (app, ctx) => {
     },
   );
 
-  async function reportData(request: FastifyRequest, id: string, filter: ErrorFilter): Promise<ReportData> {
+  /** Its owner or a holder of `upload.all` acts on an upload; anyone else who sees it only reads it. */
+  function mayChange(auth: AuthContext, ownerId: string): boolean {
+    return ownerId === auth.userId || actsOnAllObjects(auth, 'upload');
+  }
+
+  async function reportData(
+    request: FastifyRequest,
+    id: string,
+    filter: ErrorFilter,
+    shareError: string | null = null,
+  ): Promise<ReportData> {
     const auth = request.auth!;
-    const row = await uploads.findOwn(auth, id);
+    // The same lookup as GET /api/v1/uploads/{id}: 404 unless the caller may read it.
+    const row = await uploads.findVisible(auth, id);
     const upload = toPublicUpload(row);
-    const schema = await schemas.get(auth, row.schema_id).catch(() => null);
-    const base = { upload, schemaName: schema?.name ?? 'deleted schema', filter };
+    const changes = mayChange(auth, row.user_id);
+    const holds = (codename: string) => changes && (auth.permissions?.has(codename) ?? false);
+    const [schema, shares] = await Promise.all([
+      schemas.get(auth, row.schema_id).catch(() => null),
+      holds('change_upload') ? sharing.list(auth, row.id) : null,
+    ]);
+    const base = {
+      upload,
+      // A grantee may not see the schema (it is shared separately), so it may not be "deleted".
+      schemaName: schema?.name ?? (changes ? 'deleted schema' : 'a schema not shared with you'),
+      filter,
+      actions: { revalidate: holds('change_upload'), delete: holds('delete_upload'), ai: changes },
+      readOnly: changes ? null : READ_ONLY,
+      sharing: shares === null ? null : { shares, error: shareError },
+    };
     if (upload.status !== 'invalid')
       return { ...base, byColumn: [], issues: [], nextCursor: null, preview: null };
     const [byColumn, errors] = await Promise.all([
@@ -232,8 +277,41 @@ export const uploadsPages: WebPages = async (app, ctx) => {
       schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody },
     },
     async (request, reply) => {
-      await uploads.remove(request.auth!, request.params.id);
+      await uploads.remove(request.auth!, request.params.id, auditMeta(request));
       return redirectTo(request, reply, '/');
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/uploads/:id/shares',
+    {
+      config: { requires: 'change_upload' },
+      schema: { hide: true, params: PAGE_UUID_PARAMS, body: formBody },
+    },
+    async (request, reply) => {
+      const email = ((request.body as Record<string, string> | undefined)?.email ?? '').trim();
+      try {
+        if (email === '') throw sharingErrors.needOneOf();
+        await sharing.add(request.auth!, request.params.id, { email }, auditMeta(request));
+      } catch (err) {
+        // An unknown user, a service account, the owner, yourself, or twice: say so on the page.
+        if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+        const data = await reportData(request, request.params.id, {}, err.message);
+        return renderPage(reply, <ReportPage page={await ctx.page(request)} data={data} />, err.status);
+      }
+      return redirectTo(request, reply, `/uploads/${request.params.id}#sharing`);
+    },
+  );
+
+  app.post<{ Params: { id: string; user_id: string } }>(
+    '/uploads/:id/shares/:user_id/delete',
+    {
+      config: { requires: 'change_upload' },
+      schema: { hide: true, params: PAGE_SHARE_PARAMS, body: formBody },
+    },
+    async (request, reply) => {
+      await sharing.remove(request.auth!, request.params.id, request.params.user_id, auditMeta(request));
+      return redirectTo(request, reply, `/uploads/${request.params.id}#sharing`);
     },
   );
 };
