@@ -205,6 +205,7 @@ describe('header mapping', () => {
     expect(await confirm(narrow)).toMatchObject({ status: 404, body: { error: 'not_found' } });
     const wide = await token(['ai.use', 'view_schema', 'schema.all']);
     expect((await suggest(wide)).status).toBe(200);
+    expect(await confirm(wide)).toMatchObject({ status: 200, body: { saved: 1 } });
 
     // Shared with bob (view-only): he may map his files against it.
     const shared = await call(t.app, 'POST', `/api/v1/schemas/${schemaId}/shares`, {
@@ -216,6 +217,11 @@ describe('header mapping', () => {
       const r = await suggest(bob.accessToken);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ unresolved: [], model: { status: 'not_needed' } });
+      // Remembering a mapping changes how every upload of the schema validates: not view-only.
+      expect(await confirm(bob.accessToken)).toMatchObject({
+        status: 403,
+        body: { error: 'shared_read_only' },
+      });
     } finally {
       await call(t.app, 'DELETE', `/api/v1/schemas/${schemaId}/shares/${bob.userId}`, {
         token: alice.accessToken,

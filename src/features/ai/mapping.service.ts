@@ -11,7 +11,7 @@ import { suggestMappingByRules, type HeaderSuggestion } from '../../engine/mappi
 import { AppError } from '../../lib/app-error.js';
 import { actsOnAllObjects } from '../access/index.js';
 import type { AuthContext } from '../identity/index.js';
-import { getSchemaVersion } from '../schemas/index.js';
+import { createSchemasService, getSchemaVersion } from '../schemas/index.js';
 import type { AiGateway } from './ai-gateway.service.js';
 import { aiErrors } from './ai.errors.js';
 import * as repo from './ai.repository.js';
@@ -64,7 +64,7 @@ export interface SuggestResult {
   model: { status: ModelStatus; message: string | null };
 }
 
-type MappingDeps = Pick<Deps, 'db' | 'config' | 'logger'>;
+type MappingDeps = Pick<Deps, 'db' | 'dbRead' | 'config' | 'logger'>;
 
 function modelStatusOf(err: AppError): ModelStatus {
   if (err.code === 'ai_budget_exceeded') return 'budget_exceeded';
@@ -74,6 +74,7 @@ function modelStatusOf(err: AppError): ModelStatus {
 
 export function createMappingService(deps: MappingDeps, gateway: AiGateway) {
   const { db, config } = deps;
+  const schemas = createSchemasService(deps);
 
   /**
    * The schema as the caller sees it: its own, one shared with it, or anyone's with `schema.all`
@@ -187,6 +188,10 @@ export function createMappingService(deps: MappingDeps, gateway: AiGateway) {
       auth: AuthContext,
       input: { schema_id: string; mappings: readonly { header: string; field: string | null }[] },
     ): Promise<{ saved: number }> {
+      // Remembered mappings apply to every upload validated with the schema (the owner's too):
+      // remembering is changing the schema, so a schema shared with the caller view-only is 403
+      // `shared_read_only`, one it cannot see 404.
+      await schemas.findChangeable(auth, input.schema_id);
       const { schema } = await schemaFor(auth, input.schema_id);
       const names = new Set(schema.fields.map((f) => f.name));
       const unknown = input.mappings

@@ -145,6 +145,44 @@ describe('column mapping on the report', () => {
     expect(after.html).not.toContain('Fix column mapping');
   });
 
+  it('does not remember a mapping for a schema shared with the uploader view-only (403, said on the panel)', async () => {
+    const bob = await registerUser(t.app);
+    const bobWeb = await webSignIn(t.app, bob.email, STRONG_PASSWORD, bob.userId);
+    const share = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/schemas/${schemaId}/shares`,
+      headers: { authorization: `Bearer ${alice.accessToken}` },
+      payload: { user_id: bob.userId },
+    });
+    expect(share.statusCode, share.body).toBe(201);
+    // Bob validates his own file with alice's schema and sees the rules' mapping.
+    // A header nobody has mapped yet (alice's "Cost to customer" is remembered by now).
+    const csv = Buffer.from(MESSY_CSV.toString('utf8').replace('Cost to customer', 'Kundenpreis'));
+    const mine = await upload(bob, csv);
+    const panel = await bobWeb.get(`/uploads/${mine.id}/ai/panel`, HX);
+    expect(panel.status).toBe(200);
+    expect(panel.html).toContain('Fix column mapping');
+    // Saving would remember it for every upload of alice's schema: refused, and said why.
+    const save = await bobWeb.post(
+      `/uploads/${mine.id}/ai/mapping`,
+      { header_0: 'Kundenpreis', field_0: 'price' },
+      HX,
+    );
+    expect(save.status).toBe(403);
+    expect(save.html).toContain('shared with you view-only');
+    expect(save.html).toContain('Fix column mapping');
+    const byBob = await t.deps.db
+      .selectFrom('schema_header_mappings')
+      .selectAll()
+      .where('schema_id', '=', schemaId)
+      .where('confirmed_by', '=', bob.userId)
+      .execute();
+    expect(byBob).toEqual([]);
+    const unchanged = await waitForUpload(t.app, bob.accessToken, mine.id);
+    expect(unchanged.errors_by_code).toMatchObject({ missing_column: 1, extra_column: 1 });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('escapes headers from the file (XSS)', async () => {
     const up = await upload(
       alice,

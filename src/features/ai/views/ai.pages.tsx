@@ -182,7 +182,7 @@ export function aiPages(ai: AiServices): WebPages {
           if (!choice || header.trim() === '') continue;
           chosen.push({ header, field: choice === NOT_A_FIELD ? null : choice });
         }
-        const fail = async (message: string) => {
+        const fail = async (message: string, status = 422) => {
           const page = await ctx.page(request);
           const data = await mappingData(auth, row, { error: message });
           return send(
@@ -190,7 +190,7 @@ export function aiPages(ai: AiServices): WebPages {
             reply,
             row,
             <MappingPanel data={data} ai={aiState()} csrfToken={page.csrfToken} />,
-            422,
+            status,
           );
         };
         const seen = new Map<string, string>();
@@ -210,6 +210,12 @@ export function aiPages(ai: AiServices): WebPages {
         } catch (err) {
           if (err instanceof AppError && err.status === 422)
             return fail(err.details[0]?.message ? String(err.details[0].message) : err.message);
+          // The upload's schema is shared with the caller view-only: remembering is its owner's call.
+          if (err instanceof AppError && err.code === 'shared_read_only')
+            return fail(
+              `${err.message} Ask its owner to confirm this mapping, or rename the headers in your file.`,
+              403,
+            );
           throw err;
         }
         await uploads.revalidate(auth, row.id);
