@@ -14,6 +14,7 @@ import * as m0041Audit from './0041-audit.js';
 import * as m0050WebSessions from './0050-web-sessions.js';
 import * as m0060AllObjectsPermissions from './0060-all-objects-permissions.js';
 import * as m0061Shares from './0061-shares.js';
+import * as m0062UploadErrorsNoFk from './0062-upload-errors-no-fk.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_identity': m0001Identity,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0050_web_sessions': m0050WebSessions,
   '0060_all_objects_permissions': m0060AllObjectsPermissions,
   '0061_shares': m0061Shares,
+  '0062_upload_errors_no_fk': m0062UploadErrorsNoFk,
 };

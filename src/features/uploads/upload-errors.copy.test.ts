@@ -1,29 +1,35 @@
-/** COPY of issues into a real PostgreSQL: exact text round trip, chunked, nothing left on abort, per attempt. */
+/**
+ * COPY of issues into a real PostgreSQL: exact text round trip, chunked, nothing left on abort, per
+ * attempt; and no orphans without a foreign key (deletes, and a delete racing a chunk).
+ */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationIssue } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
+import { deleteUser } from '../identity/users.repository.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.js';
-import { COPY_CHUNK_LINES, openIssueCopy } from './upload-errors.copy.js';
-import { finishAttempt, listErrors } from './uploads.repository.js';
+import { COPY_CHUNK_LINES, openIssueCopy, UploadGoneError } from './upload-errors.copy.js';
+import { deleteUpload, finishAttempt, listErrors } from './uploads.repository.js';
 
 let database: TestDatabase;
 let pool: pg.Pool;
 let uploadId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+async function createUser(): Promise<string> {
   const userId = newId();
   await database.db
     .insertInto('users')
     .values({ id: userId, email: `${userId}@example.test`, password_hash: null })
     .execute();
-  uploadId = newId();
+  return userId;
+}
+
+async function createUpload(userId: string): Promise<string> {
+  const id = newId();
   await database.db
     .insertInto('uploads')
     .values({
-      id: uploadId,
+      id,
       user_id: userId,
       schema_id: newId(),
       schema_version: 1,
@@ -32,11 +38,27 @@ beforeAll(async () => {
       sheet: null,
       bytes: 1,
       sha256: '0',
-      storage_key: `uploads/${uploadId}/original`,
+      storage_key: `uploads/${id}/original`,
       idempotency_key: null,
       run_id: newId(),
     })
     .execute();
+  return id;
+}
+
+async function storedIssues(ids: readonly string[]): Promise<number> {
+  const row = await database.db
+    .selectFrom('upload_errors')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('upload_id', 'in', ids)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: database.url, max: 3 });
+  uploadId = await createUpload(await createUser());
 });
 afterAll(async () => {
   await pool.end();
@@ -157,6 +179,64 @@ describe('openIssueCopy', () => {
     } finally {
       client.release();
     }
+  });
+
+  it("deleting an upload deletes its issues of every attempt, and no one else's", async () => {
+    const userId = await createUser();
+    const [gone, kept] = [await createUpload(userId), await createUpload(userId)];
+    for (const [id, attempt] of [
+      [gone, 1],
+      [gone, 2],
+      [kept, 1],
+    ] as const) {
+      const copy = openIssueCopy(pool, id, attempt);
+      await copy.write(Array.from({ length: COPY_CHUNK_LINES + 10 }, (_, i) => issue(i + 2)));
+      await copy.finish();
+    }
+    expect(await storedIssues([gone])).toBe(2 * (COPY_CHUNK_LINES + 10));
+    await database.db.transaction().execute((trx) => deleteUpload(trx, gone));
+    expect(await storedIssues([gone])).toBe(0);
+    expect(await storedIssues([kept])).toBe(COPY_CHUNK_LINES + 10);
+  });
+
+  it("deleting a user (uploads go by cascade) leaves none of its uploads' issues", async () => {
+    const userId = await createUser();
+    const ids = [await createUpload(userId), await createUpload(userId), await createUpload(userId)];
+    for (const id of ids) {
+      const copy = openIssueCopy(pool, id, 1);
+      await copy.write([issue(2), issue(3)]);
+      await copy.finish();
+    }
+    expect(await storedIssues(ids)).toBe(6);
+    expect(await database.db.transaction().execute((trx) => deleteUser(trx, userId))).toBe(true);
+    expect(await storedIssues(ids)).toBe(0);
+    expect(await storedIssues([uploadId])).toBeGreaterThan(0);
+  });
+
+  it('a copy for an upload deleted meanwhile fails and stores nothing', async () => {
+    const id = await createUpload(await createUser());
+    const copy = openIssueCopy(pool, id, 1);
+    await copy.write(Array.from({ length: COPY_CHUNK_LINES }, (_, i) => issue(i + 2)));
+    await deleteUpload(database.db, id);
+    await expect(copy.write([issue(5000)])).rejects.toBeInstanceOf(UploadGoneError);
+    await copy.abort();
+    expect(await storedIssues([id])).toBe(0);
+  });
+
+  it('a delete that meets an open chunk waits for it and deletes its rows too', async () => {
+    const id = await createUpload(await createUser());
+    const copy = openIssueCopy(pool, id, 1);
+    await copy.write([issue(2), issue(3)]); // a chunk is open: the upload row is locked FOR KEY SHARE
+    let deleted = false;
+    const deleting = deleteUpload(database.db, id).then((row) => {
+      deleted = row !== undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(deleted).toBe(false);
+    expect(await copy.finish()).toBe(2);
+    await deleting;
+    expect(deleted).toBe(true);
+    expect(await storedIssues([id])).toBe(0);
   });
 
   it('opens no connection for a clean file', async () => {

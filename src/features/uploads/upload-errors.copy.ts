@@ -1,9 +1,14 @@
 /**
  * Bulk storage of an attempt's issues with `COPY upload_errors FROM STDIN` (pg-copy-streams), not
  * one INSERT each. Issues are written while the engine still runs, in COPY statements of a few
- * thousand lines, each committed on its own: the per-row work at a statement's end (the foreign
- * key checks, ~5 µs a row) then overlaps validation instead of trailing it, and only the last few
- * lines are left when the engine finishes.
+ * thousand lines, each committed on its own: the per-row work at a statement's end then overlaps
+ * validation instead of trailing it, and only the last few lines are left when the engine finishes.
+ *
+ * No orphans without a foreign key (migration 0062 dropped it: its per-row check cost ~4 µs a
+ * row): each chunk transaction first locks the upload row `FOR KEY SHARE`, once, as the key did
+ * for every row. A delete of the upload waits for an open chunk, and its trigger then deletes the
+ * chunk's rows too; a chunk that starts after the delete finds no row and fails the copy, so no
+ * issue is ever committed for an upload that is gone.
  *
  * Idempotent across attempts: rows carry their attempt number, results are read by the upload's
  * `result_attempt`, and finishAttempt/failRun drop every other attempt's rows. So the chunks a
@@ -61,6 +66,14 @@ export function issueCopyText(
   return text;
 }
 
+/** The upload was deleted while its issues were being stored: nothing more may be written for it. */
+export class UploadGoneError extends Error {
+  constructor(uploadId: string) {
+    super(`upload ${uploadId} no longer exists; its issues are not stored`);
+    this.name = 'UploadGoneError';
+  }
+}
+
 /** Lines per COPY statement (see the module comment): a statement ends after the batch that reaches it. */
 export const COPY_CHUNK_LINES = 4000;
 
@@ -104,6 +117,11 @@ export function openIssueCopy(pool: pg.Pool, uploadId: string, attempt: number):
       client.on('error', onClientError);
     }
     await client.query('BEGIN; SET LOCAL synchronous_commit = off');
+    const upload = await client.query('SELECT 1 FROM uploads WHERE id = $1 FOR KEY SHARE', [uploadId]);
+    if (upload.rowCount === 0) {
+      await client.query('ROLLBACK');
+      throw new UploadGoneError(uploadId);
+    }
     const opened = client.query(copyFrom(COPY_SQL));
     opened.on('error', (err) => (failure ??= err));
     chunkLines = 0;
