@@ -205,7 +205,10 @@ describe('header mapping', () => {
     expect(await confirm(narrow)).toMatchObject({ status: 404, body: { error: 'not_found' } });
     const wide = await token(['ai.use', 'view_schema', 'schema.all']);
     expect((await suggest(wide)).status).toBe(200);
-    expect(await confirm(wide)).toMatchObject({ status: 200, body: { saved: 1 } });
+    // Remembering a mapping changes the schema: the token needs change_schema for that.
+    expect(await confirm(wide)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    const writer = await token(['ai.use', 'view_schema', 'change_schema', 'schema.all']);
+    expect(await confirm(writer)).toMatchObject({ status: 200, body: { saved: 1 } });
 
     // Shared with bob (view-only): he may map his files against it.
     const shared = await call(t.app, 'POST', `/api/v1/schemas/${schemaId}/shares`, {

@@ -8,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Deps } from '../../deps.js';
 import { normaliseHeader } from '../../engine/index.js';
 import { suggestMappingByRules, type HeaderSuggestion } from '../../engine/mapping/index.js';
-import { AppError } from '../../lib/app-error.js';
+import { AppError, errors } from '../../lib/app-error.js';
 import { actsOnAllObjects } from '../access/index.js';
 import type { AuthContext } from '../identity/index.js';
 import { createSchemasService, getSchemaVersion } from '../schemas/index.js';
@@ -189,9 +189,12 @@ export function createMappingService(deps: MappingDeps, gateway: AiGateway) {
       input: { schema_id: string; mappings: readonly { header: string; field: string | null }[] },
     ): Promise<{ saved: number }> {
       // Remembered mappings apply to every upload validated with the schema (the owner's too):
-      // remembering is changing the schema, so a schema shared with the caller view-only is 403
-      // `shared_read_only`, one it cannot see 404.
+      // remembering is changing the schema. So it needs `change_schema` (an API token's scopes
+      // included), and a schema shared with the caller view-only is 403 `shared_read_only`, one it
+      // cannot see 404.
       await schemas.findChangeable(auth, input.schema_id);
+      if (!auth.permissions?.has('change_schema'))
+        throw errors.forbidden('Remembering a header mapping changes the schema: it needs change_schema.');
       const { schema } = await schemaFor(auth, input.schema_id);
       const names = new Set(schema.fields.map((f) => f.name));
       const unknown = input.mappings

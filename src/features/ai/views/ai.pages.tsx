@@ -210,10 +210,11 @@ export function aiPages(ai: AiServices): WebPages {
         } catch (err) {
           if (err instanceof AppError && err.status === 422)
             return fail(err.details[0]?.message ? String(err.details[0].message) : err.message);
-          // The upload's schema is shared with the caller view-only: remembering is its owner's call.
-          if (err instanceof AppError && err.code === 'shared_read_only')
+          // The upload's schema is shared with the caller view-only (remembering is its owner's
+          // call), or the caller may not change schemas at all: say so on the panel.
+          if (err instanceof AppError && err.status === 403)
             return fail(
-              `${err.message} Ask its owner to confirm this mapping, or rename the headers in your file.`,
+              `${err.message} Ask the schema's owner to confirm this mapping, or rename the headers in your file.`,
               403,
             );
           throw err;
