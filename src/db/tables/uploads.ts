@@ -62,6 +62,10 @@ export interface UploadsTable {
 }
 
 export interface UploadErrorsTable {
+  /**
+   * No foreign key (migration 0062, for COPY speed): a trigger on `uploads` deletes an upload's
+   * issues with it, and the COPY locks the upload row per chunk so none commit for a deleted one.
+   */
   upload_id: string;
   attempt: number;
   /** 1-based order of the issue in the report; the pagination cursor. */
