@@ -9,7 +9,11 @@ import type { Deps } from '../deps.js';
 import { createIdentityService, identityPlugin } from '../features/identity/index.js';
 import { accessPlugin, accessRoutes, createAccess } from '../features/access/index.js';
 import { adminRoutes } from '../features/admin/index.js';
-import { createUploadsService, uploadsPlugin } from '../features/uploads/index.js';
+import {
+  createUploadsService,
+  removeUploadFilesOfDeletedUser,
+  uploadsPlugin,
+} from '../features/uploads/index.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './plugins/health.routes.js';
 import openapiPlugin from './plugins/openapi.plugin.js';
@@ -74,7 +78,10 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
   app.setErrorHandler(handleError);
 
   // Access first: its onRoute hook must see every route (to check its `requires` declaration).
-  const identity = createIdentityService(deps);
+  // Deleting a user also removes its uploads' stored files (the row cascade cannot).
+  const identity = createIdentityService(deps, {
+    userDeletionHooks: [removeUploadFilesOfDeletedUser(deps)],
+  });
   const access = createAccess(deps, identity);
   await app.register(accessPlugin, { deps, access, identity });
   await app.register(securityPlugin, { config });

@@ -12,7 +12,7 @@ import { createKeyRing, type KeyRing } from './key-ring.service.js';
 import { createEmailRateLimiter } from './rate-limit.service.js';
 import { createSessions, type Sessions } from './sessions.service.js';
 import { createTokenRevocation, type TokenRevocation } from './token-revocation.service.js';
-import { createUsers, type Users } from './users.service.js';
+import { createUsers, type UserDeletionHook, type Users } from './users.service.js';
 
 export interface IdentityService {
   readonly accounts: Accounts;
@@ -31,6 +31,8 @@ export interface IdentityService {
 export interface IdentityServiceOptions {
   /** Password hasher; default Argon2id m=19456 t=2 p=1. */
   hasher?: PasswordHasher;
+  /** Run when an admin deletes a user (see `UserDeletionHook`), e.g. uploads removing its files. */
+  userDeletionHooks?: readonly UserDeletionHook[];
 }
 
 export function createIdentityService(deps: Deps, options: IdentityServiceOptions = {}): IdentityService {
@@ -41,7 +43,7 @@ export function createIdentityService(deps: Deps, options: IdentityServiceOption
   const rateLimiter = createEmailRateLimiter(deps);
   const sessions = createSessions(deps, accessTokens, revocation, rateLimiter);
   const accounts = createAccounts(deps, hasher, sessions, revocation, rateLimiter);
-  const users = createUsers(deps, revocation, sessions);
+  const users = createUsers(deps, revocation, sessions, options.userDeletionHooks);
 
   return {
     accounts,

@@ -13,9 +13,14 @@ import { UserSchema } from './identity.schemas.js';
 import { jwksRoutes } from './jwks.routes.js';
 import { usersRoutes } from './users.routes.js';
 
-export { createIdentityService, type IdentityService } from './identity.service.js';
+export {
+  createIdentityService,
+  type IdentityService,
+  type IdentityServiceOptions,
+} from './identity.service.js';
 export { requireAuth, requireRole, type Authenticator, type AuthOutcome } from './authenticate.plugin.js';
 export type { AuthContext, PublicUser, TokenPair, UserRole } from './identity.types.js';
+export type { UserDeletionHook } from './users.service.js';
 export { USER_ROLES } from './identity.types.js';
 
 export interface IdentityPluginOptions {

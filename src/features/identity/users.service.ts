@@ -1,4 +1,6 @@
 /** Reading and administering users: profiles, the admin list, updates, deletion. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
 import type { Deps } from '../../deps.js';
 import { errors } from '../../lib/app-error.js';
 import { identityErrors } from './identity.errors.js';
@@ -41,6 +43,16 @@ export interface UserPatch {
   role?: UserRole;
   is_active?: boolean;
 }
+
+/**
+ * Runs inside a user's deletion transaction, before the row (and what cascades from it) goes.
+ * What it returns runs after the commit: work the database cascade cannot do, such as removing
+ * the stored files of the user's uploads. Other features supply these; identity knows none of them.
+ */
+export type UserDeletionHook = (
+  trx: Kysely<Database>,
+  userId: string,
+) => Promise<(() => Promise<void>) | undefined>;
 
 export interface Users {
   /** A user the caller may see: itself, or anyone for an admin (403 for others, 404 if missing). */
@@ -87,6 +99,7 @@ export function createUsers(
   deps: Pick<Deps, 'db' | 'dbRead'>,
   revocation: TokenRevocation,
   sessions: Sessions,
+  deletionHooks: readonly UserDeletionHook[] = [],
 ): Users {
   return {
     async get(actor, id) {
@@ -167,7 +180,12 @@ export function createUsers(
       if (actor.role !== 'admin') throw errors.forbidden();
       checkAccess(actor, id);
       if (actor.userId === id) throw identityErrors.cannotChangeOwnAccess();
+      const afterCommit: Array<() => Promise<void>> = [];
       const deleted = await deps.db.transaction().execute(async (trx) => {
+        for (const hook of deletionHooks) {
+          const then = await hook(trx, id);
+          if (then) afterCommit.push(then);
+        }
         const gone = await usersRepo.deleteUser(trx, id);
         if (gone) {
           await recordAudit(trx, {
@@ -180,6 +198,7 @@ export function createUsers(
         return gone;
       });
       if (!deleted) throw identityErrors.userNotFound();
+      for (const then of afterCommit) await then();
       await eventsRepo.insertSecurityEvent(deps.db, {
         userId: null,
         kind: 'user_deleted',

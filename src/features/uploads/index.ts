@@ -14,6 +14,7 @@ export type { PublicUpload } from './uploads.schemas.js';
 export { createResultsService, type ResultsService } from './upload-results.service.js';
 export { createUploadStats, type UploadStats, type DashboardStats } from './upload-stats.service.js';
 export { isFinal } from './uploads.mapper.js';
+export { removeUploadFilesOfDeletedUser } from './user-deletion.js';
 export { sanitizeName } from './file-name.js';
 export { uploadErrors } from './uploads.errors.js';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSpreadsheet, type Row } from '../../engine/index.js';
 import { registerJobHandlers } from '../../jobs/index.js';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
-import { RELAXED_LIMITS, registerUser, type Session } from '../identity/identity.test-support.js';
+import { loginUser, RELAXED_LIMITS, registerUser, type Session } from '../identity/identity.test-support.js';
 import {
   multipartBody,
   ORDERS_SCHEMA,
@@ -559,6 +559,34 @@ describe('reading, revalidating, deleting', () => {
     expect(
       await t.deps.db.selectFrom('upload_errors').select('seq').where('upload_id', '=', done.id).execute(),
     ).toEqual([]);
+    expect((await readdir(join(storageDir, 'uploads'))).includes(done.id)).toBe(false);
+  });
+
+  it("deleting a user removes its uploads' stored files with their rows", async () => {
+    const carol = await registerUser(t.app);
+    const carolSchema = await createSchema(carol, ORDERS_SCHEMA);
+    const done = await uploadAndWait(carol, { filename: 'gone.csv', content: ordersCsv(10, 5) }, carolSchema);
+    // The annotated workbook is stored too once asked for: both files must go.
+    const annotated = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/uploads/${done.id}/annotated.xlsx`,
+      headers: auth(carol),
+    });
+    expect(annotated.statusCode).toBe(200);
+    expect((await readdir(join(storageDir, 'uploads', done.id))).length).toBeGreaterThanOrEqual(2);
+
+    const admin = await registerUser(t.app);
+    await t.deps.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin.userId).execute();
+    const adminSession = await loginUser(t.app, admin.email, admin.password);
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${carol.userId}`,
+      headers: auth(adminSession),
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    expect(await t.deps.db.selectFrom('uploads').select('id').where('id', '=', done.id).execute()).toEqual(
+      [],
+    );
     expect((await readdir(join(storageDir, 'uploads'))).includes(done.id)).toBe(false);
   });
 });
