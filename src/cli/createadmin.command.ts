@@ -8,8 +8,8 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { Command } from 'commander';
-import { createIdentityService, type IdentityService, type PublicUser } from '../features/identity/index.js';
-import { AppError } from '../lib/app-error.js';
+import type { IdentityService, PublicUser } from '../features/identity/index.js';
+import type { AppError } from '../lib/app-error.js';
 import { installSignalHandlers, withDeps } from '../main/cli-runtime.js';
 
 export interface CreateAdminOptions {
@@ -105,6 +105,11 @@ export function createadminCommand(): Command {
         exitCode: 2,
       });
     }
+    // The identity feature (and its crypto, database code) loads only when the command runs.
+    const [{ createIdentityService }, { AppError }] = await Promise.all([
+      import('../features/identity/index.js'),
+      import('../lib/app-error.js'),
+    ]);
     await withDeps(async (deps) => {
       try {
         const user = await createAdmin(createIdentityService(deps), { ...options, password });

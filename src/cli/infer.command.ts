@@ -3,10 +3,10 @@
  * --out) for a person to review and save. Exit codes: 0 done, 2 the file cannot be read or the
  * command line is wrong. The command only sets process.exitCode, so output always flushes.
  */
-import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { isEngineError } from '../engine/errors.js';
-import { DEFAULT_SAMPLE_ROWS, inferSchema } from '../engine/infer/index.js';
+// The constant only (a small module): the inference itself loads when the command runs.
+import { DEFAULT_SAMPLE_ROWS } from '../engine/infer/infer-rows.js';
+import type { RawOptions } from './infer.run.js';
 
 interface Writable {
   write(chunk: string): unknown;
@@ -15,12 +15,6 @@ interface Writable {
 export interface InferIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
-}
-
-interface RawOptions {
-  sheet?: string;
-  sampleRows?: string;
-  out?: string;
 }
 
 const HELP_AFTER = `
@@ -40,55 +34,6 @@ Examples:
   intake infer export.csv --sample-rows 50000 --out export.schema.json
   intake infer book.xlsx --sheet "Q3 orders"`;
 
-function errnoCode(err: unknown): string | null {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : null;
-}
-
-/** The message for an input that cannot be used, or null for an unexpected error. */
-function usableMessage(err: unknown, file: string): string | null {
-  if (isEngineError(err)) return err.message;
-  const code = errnoCode(err);
-  if (code === 'ENOENT') return `File not found: ${file}`;
-  if (code === 'EISDIR') return `${file} is a directory, not a spreadsheet`;
-  if (code !== null) return `Cannot read ${file} (${code})`;
-  return null;
-}
-
-async function run(file: string, opts: RawOptions, io: InferIo): Promise<number> {
-  let sampleRows: number | undefined;
-  if (opts.sampleRows !== undefined) {
-    if (!/^\d+$/.test(opts.sampleRows) || Number(opts.sampleRows) < 1) {
-      io.stderr.write(
-        `intake infer: --sample-rows must be a whole number of at least 1; got "${opts.sampleRows}"\n`,
-      );
-      return 2;
-    }
-    sampleRows = Number(opts.sampleRows);
-  }
-  let json: string;
-  try {
-    json = JSON.stringify(await inferSchema(file, { sheet: opts.sheet, sampleRows }), null, 2) + '\n';
-  } catch (err) {
-    const message = usableMessage(err, file);
-    if (message === null) throw err;
-    io.stderr.write(`intake infer: ${message}\n`);
-    return 2;
-  }
-  if (opts.out === undefined) {
-    io.stdout.write(json);
-    return 0;
-  }
-  try {
-    await writeFile(opts.out, json);
-  } catch (err) {
-    io.stderr.write(`intake infer: cannot write ${opts.out} (${errnoCode(err) ?? (err as Error).message})\n`);
-    return 2;
-  }
-  io.stderr.write(`Wrote a draft schema to ${opts.out}\n`);
-  return 0;
-}
-
 /** The `infer` command, for the lead's program (`program.addCommand(inferCommand())`). */
 export function inferCommand(io: InferIo = { stdout: process.stdout, stderr: process.stderr }): Command {
   return (
@@ -104,7 +49,8 @@ export function inferCommand(io: InferIo = { stdout: process.stdout, stderr: pro
         if (err.exitCode !== 0) process.exit(2);
       })
       .action(async (file: string, opts: RawOptions) => {
-        process.exitCode = await run(file, opts, io);
+        const { runInfer } = await import('./infer.run.js');
+        process.exitCode = await runInfer(file, opts, io);
       })
   );
 }

@@ -4,7 +4,6 @@
  * pick the new key up through the kv announcement or on first sight of its `kid`.
  */
 import { Command } from 'commander';
-import { createIdentityService } from '../features/identity/index.js';
 import { installSignalHandlers, withDeps } from '../main/cli-runtime.js';
 
 export function keysCommand(): Command {
@@ -14,6 +13,7 @@ export function keysCommand(): Command {
     .description('Create a new signing key; old keys keep verifying until their tokens expire.')
     .action(async () => {
       installSignalHandlers();
+      const { createIdentityService } = await import('../features/identity/index.js');
       await withDeps(async (deps) => {
         const result = await createIdentityService(deps).keys.rotate();
         const retired = result.retired.length > 0 ? result.retired.join(', ') : 'none';
@@ -25,6 +25,7 @@ export function keysCommand(): Command {
     .description('List the public keys currently published in the JWKS.')
     .action(async () => {
       installSignalHandlers();
+      const { createIdentityService } = await import('../features/identity/index.js');
       await withDeps(async (deps) => {
         const { keys: published } = await createIdentityService(deps).keys.jwks();
         for (const key of published) process.stdout.write(`${key.kid}\t${key.alg}\n`);

@@ -3,7 +3,6 @@
  * while a server is running and from several processes at once (src/db/migrate.ts).
  */
 import { Command } from 'commander';
-import { createDeps } from '../main/bootstrap.js';
 import { createCommandLogger, installSignalHandlers, onShutdown, readConfig } from '../main/cli-runtime.js';
 
 export function migrateCommand(): Command {
@@ -12,7 +11,9 @@ export function migrateCommand(): Command {
     .action(async () => {
       installSignalHandlers();
       const config = readConfig();
-      const runtime = await createDeps(config, { logger: createCommandLogger(config) });
+      const logger = await createCommandLogger(config);
+      const { createDeps } = await import('../main/bootstrap.js');
+      const runtime = await createDeps(config, { logger });
       onShutdown(runtime.close);
       try {
         const where = runtime.deps.databaseKind === 'embedded' ? 'embedded PostgreSQL' : 'DATABASE_URL';

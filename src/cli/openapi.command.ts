@@ -6,7 +6,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { buildApp } from '../http/app.js';
 import { installSignalHandlers, withDeps } from '../main/cli-runtime.js';
 
 export function openapiCommand(): Command {
@@ -15,6 +14,8 @@ export function openapiCommand(): Command {
     .option('-o, --output <file>', 'write it to a file instead of stdout')
     .action(async (options: { output?: string }) => {
       installSignalHandlers();
+      // The whole HTTP app loads only for this command, not for every `intake` run.
+      const { buildApp } = await import('../http/app.js');
       const json = await withDeps(async (deps) => {
         const app = await buildApp(deps);
         try {

@@ -4,9 +4,6 @@
  * the pools and the kv store, then stop the embedded PostgreSQL; exit code 0.
  */
 import { Command } from 'commander';
-import { buildApp } from '../http/app.js';
-import { createDeps } from '../main/bootstrap.js';
-import { registerJobHandlers } from '../jobs/registry.js';
 import {
   createCommandLogger,
   exitCleanlyOnSignal,
@@ -27,7 +24,14 @@ export function serveCommand(): Command {
       installSignalHandlers();
       exitCleanlyOnSignal();
       const config = readConfig();
-      const logger = createCommandLogger(config, 'stdout');
+      const logger = await createCommandLogger(config, 'stdout');
+      // The HTTP app, the deps and the job handlers load only for this command, not for every
+      // `intake` run (validate would otherwise pay ~0.6 s and ~130 MB for them).
+      const [{ buildApp }, { createDeps }, { registerJobHandlers }] = await Promise.all([
+        import('../http/app.js'),
+        import('../main/bootstrap.js'),
+        import('../jobs/registry.js'),
+      ]);
       const runtime = await createDeps(config, { logger });
       onShutdown(runtime.close);
       const app = await buildApp(runtime.deps);

@@ -3,11 +3,7 @@
  * against the schema. Exit codes: 0 written, 2 the schema cannot be used or the command line is
  * wrong. The command only sets process.exitCode, so output always flushes.
  */
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { isEngineError } from '../engine/errors.js';
-import { writeTemplateWorkbook } from '../engine/export/index.js';
-import { parseSchema } from '../engine/schema/index.js';
 
 interface Writable {
   write(chunk: string): unknown;
@@ -32,51 +28,6 @@ Exit codes:
 Examples:
   intake template orders.schema.json orders-template.xlsx`;
 
-function errnoCode(err: unknown): string | null {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : null;
-}
-
-class UsageProblem extends Error {}
-
-async function loadSchemaJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = errnoCode(err);
-    throw new UsageProblem(
-      code === 'ENOENT'
-        ? `Schema file not found: ${path}`
-        : `Cannot read the schema file ${path} (${code ?? 'error'})`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UsageProblem(`${path} is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-async function run(schemaPath: string, outPath: string, io: TemplateIo): Promise<number> {
-  try {
-    const schema = parseSchema(await loadSchemaJson(schemaPath));
-    try {
-      await writeTemplateWorkbook(schema, outPath);
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === null) throw err;
-      throw new UsageProblem(`Cannot write ${outPath} (${code})`);
-    }
-    io.stderr.write(`Wrote a template with ${schema.fields.length} columns to ${outPath}\n`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof UsageProblem) && !isEngineError(err)) throw err;
-    io.stderr.write(`intake template: ${err.message}\n`);
-    return 2;
-  }
-}
-
 /** The `template` command, for the lead's program (`program.addCommand(templateCommand())`). */
 export function templateCommand(
   io: TemplateIo = { stdout: process.stdout, stderr: process.stderr },
@@ -92,7 +43,8 @@ export function templateCommand(
         if (err.exitCode !== 0) process.exit(2);
       })
       .action(async (schemaPath: string, outPath: string) => {
-        process.exitCode = await run(schemaPath, outPath, io);
+        const { runTemplate } = await import('./template.run.js');
+        process.exitCode = await runTemplate(schemaPath, outPath, io);
       })
   );
 }

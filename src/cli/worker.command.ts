@@ -5,8 +5,6 @@
  * the rest for another worker, then close the pools; exit code 0.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { registerJobHandlers } from '../jobs/registry.js';
-import { createDeps } from '../main/bootstrap.js';
 import {
   createCommandLogger,
   exitCleanlyOnSignal,
@@ -40,7 +38,12 @@ export function workerCommand(): Command {
         options.concurrency === undefined
           ? base
           : Object.freeze({ ...base, workerConcurrency: options.concurrency });
-      const logger = createCommandLogger(config, 'stdout');
+      const logger = await createCommandLogger(config, 'stdout');
+      // The job handlers and deps load only for this command, not for every `intake` run.
+      const [{ registerJobHandlers }, { createDeps }] = await Promise.all([
+        import('../jobs/registry.js'),
+        import('../main/bootstrap.js'),
+      ]);
       const runtime = await createDeps(config, { logger });
       onShutdown(runtime.close);
       const { queue } = runtime.deps;

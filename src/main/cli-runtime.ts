@@ -2,17 +2,18 @@
  * What every CLI command needs from the process: the validated config (the environment plus
  * `.env` in development), the deps, and an orderly shutdown on SIGINT/SIGTERM. This is the only
  * place, with src/config, that touches process.env.
+ *
+ * Every `intake` run loads this module, including the spreadsheet commands (validate, infer,
+ * template) that need no database, logger or server: so the logger (pino) and the deps
+ * (database, kv, queue) are imported only when a command asks for them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from '../config/config.js';
 import type { Config } from '../config/config.js';
 import type { Deps } from '../deps.js';
-import { createLogger } from '../http/logger.js';
-import { createDeps } from './bootstrap.js';
 
 /** Exit codes: 1 for a failed command, 2 for bad configuration or usage, 128+n after signal n. */
 export const EXIT_CONFIG = 2;
@@ -104,8 +105,12 @@ export interface WithDepsOptions {
   logDestination?: 'stdout' | 'stderr';
 }
 
-/** Builds the logger for a command. */
-export function createCommandLogger(config: Config, destination: 'stdout' | 'stderr' = 'stderr'): Logger {
+/** Builds the logger for a command (pino is loaded here, not by every `intake` run). */
+export async function createCommandLogger(
+  config: Config,
+  destination: 'stdout' | 'stderr' = 'stderr',
+): Promise<Logger> {
+  const [{ pino }, { createLogger }] = await Promise.all([import('pino'), import('../http/logger.js')]);
   return destination === 'stdout' ? createLogger(config) : createLogger(config, pino.destination(2));
 }
 
@@ -118,7 +123,8 @@ export async function withDeps<T>(
   options: WithDepsOptions = {},
 ): Promise<T> {
   const config = readConfig();
-  const logger = createCommandLogger(config, options.logDestination);
+  const logger = await createCommandLogger(config, options.logDestination);
+  const { createDeps } = await import('./bootstrap.js');
   const runtime = await createDeps(config, { logger });
   onShutdown(runtime.close);
   try {
