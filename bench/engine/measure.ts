@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { HEADERS } from './generate.js';
+import { BENCH_SCHEMA } from './bench-schema.js';
 
 const [mode, file] = process.argv.slice(2);
 
@@ -100,21 +100,6 @@ async function floor(): Promise<{ rows: number; cells: number }> {
   await fh.close();
   return { rows: rows - 1, cells };
 }
-
-const BENCH_SCHEMA = {
-  fields: [
-    { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
-    { name: 'sku', type: 'string', constraints: { pattern: 'SKU-[0-9]{5}' } },
-    { name: 'name', type: 'string', constraints: { required: true } },
-    { name: 'email', type: 'string', format: 'email' },
-    { name: 'price', type: 'number', constraints: { minimum: 0 } },
-    { name: 'quantity', type: 'integer', constraints: { minimum: 1 } },
-    { name: 'status', type: 'string', constraints: { enum: ['active', 'pending', 'closed'] } },
-    { name: 'ordered_on', type: 'date' },
-    { name: 'paid', type: 'boolean' },
-    { name: 'note', type: 'string', constraints: { maxLength: 200 } },
-  ].filter((f) => HEADERS.includes(f.name)),
-};
 
 interface IssueLike {
   row: number;

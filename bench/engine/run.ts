@@ -1,13 +1,22 @@
 /**
  * Reader benchmark:
- * `npx tsx bench/engine/run.ts [--rows 100000,1000000] [--only intake,validate,exceljs,floor] [--repeat 3]`.
+ * `npx tsx bench/engine/run.ts [--rows 100000,1000000] [--only intake,validate,exceljs,floor] [--repeat 3] [--cli]`.
  * Generates fixtures into bench/out/ (gitignored; reused when present) and measures each reader in
  * its own child process (rows/s from the child's own clock, peak RSS from its resourceUsage).
+ *
+ * `--cli` adds the row `cli`: the real command, `node bin/intake.js validate FILE --schema
+ * bench/out/bench-schema.json --format json` (run `npm run build` first; it runs dist/), timed
+ * as a whole process: wall clock from spawn to exit as seen here (node start-up, module loading,
+ * schema, validation and the JSON report included), peak RSS and cpu from the child's own
+ * process.resourceUsage() at exit (a one-line --import hook prints them to stderr). This is the
+ * "one process, whole CLI run" figure of the engine targets; `--only cli` measures only it.
+ * Run it under the exclusive benchmark lock: `flock -x /tmp/intake-bench.lock npx tsx ...`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { BENCH_SCHEMA } from './bench-schema.js';
 import { generateCsv, generateXlsx } from './generate.js';
 
 const args = process.argv.slice(2);
@@ -75,8 +84,8 @@ async function measureCommand(): Promise<string[]> {
 }
 const command = await measureCommand();
 
-const readers = ['intake', 'validate', 'reference', 'exceljs', 'floor'].filter(
-  (r) => !only || only.includes(r),
+const readers = ['intake', 'validate', 'reference', 'exceljs', 'floor', 'cli'].filter((r) =>
+  r === 'cli' ? args.includes('--cli') || only?.includes('cli') === true : !only || only.includes(r),
 );
 const repeat = Math.max(1, Number(argValue('--repeat') ?? '1'));
 
@@ -92,7 +101,44 @@ interface Measurement {
   error?: string;
 }
 
+const CLI_SCHEMA = join(outDir, 'bench-schema.json');
+const CLI_BIN = join('bin', 'intake.js');
+/** Prints the child's own peak RSS (kB) and cpu (µs) as its last stderr line, at exit. */
+const RUSAGE_HOOK =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "process.on('exit',()=>{const u=process.resourceUsage();" +
+      "process.stderr.write('\\nINTAKE_RUSAGE '+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})",
+  );
+
+/** One whole `intake validate` process: wall clock around it, rusage from inside it. */
+function measureCli(path: string): Measurement {
+  if (!existsSync(join('dist', 'main', 'cli.js'))) return { skipped: 'no dist/ (run npm run build)' };
+  writeFileSync(CLI_SCHEMA, JSON.stringify(BENCH_SCHEMA));
+  const t0 = performance.now();
+  const child = spawnSync(
+    process.execPath,
+    ['--import', RUSAGE_HOOK, CLI_BIN, 'validate', path, '--schema', CLI_SCHEMA, '--format', 'json'],
+    { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000 },
+  );
+  const ms = performance.now() - t0;
+  // 0 valid, 1 invalid (the fixtures have errors on purpose); 2 or a signal is a failure.
+  if (child.status !== 0 && child.status !== 1) {
+    const why = child.error?.message ?? child.stderr.trim().split('\n')[0] ?? `signal ${child.signal}`;
+    return { error: `intake validate exited ${child.status ?? child.signal}: ${why}` };
+  }
+  const usage = /INTAKE_RUSAGE (\d+) (\d+)/.exec(child.stderr);
+  const report = JSON.parse(child.stdout) as { rows: { total: number }; error_count: number };
+  return {
+    rows: report.rows.total,
+    ms,
+    cpuMs: usage ? Number(usage[2]) / 1000 : undefined,
+    maxRssMb: usage ? Number(usage[1]) / 1024 : undefined,
+  };
+}
+
 function measureOnce(reader: string, path: string): Measurement {
+  if (reader === 'cli') return measureCli(path);
   try {
     const out = execFileSync(process.execPath, [...command, reader, path], {
       encoding: 'utf8',
