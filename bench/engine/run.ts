@@ -10,7 +10,7 @@
  * schema, validation and the JSON report included), peak RSS and cpu from the child's own
  * process.resourceUsage() at exit (a one-line --import hook prints them to stderr). This is the
  * "one process, whole CLI run" figure of the engine targets; `--only cli` measures only it.
- * Run it under the exclusive benchmark lock: `flock -x /tmp/intake-bench.lock npx tsx ...`.
+ * Nothing else should run on the machine meanwhile: on two cores any other work skews the figures.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';

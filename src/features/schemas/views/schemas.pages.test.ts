@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/app.js';
 import { markupOnly, webUser, type WebSessionClient } from '../../../../test/web-session.js';
 import { RELAXED_LIMITS } from '../../identity/identity.test-support.js';
+import { samplePath } from '../../../../test/samples.js';
 
 let t: TestApp;
 let alice: WebSessionClient;
@@ -89,7 +90,7 @@ describe('schema pages', () => {
   });
 
   it('infers a draft from a sample and opens the editor without saving', async () => {
-    const sample = readFileSync('/work/shared/samples/excel-mac-csv-cr-line-endings.csv');
+    const sample = readFileSync(samplePath('excel-mac-csv-cr-line-endings.csv'));
     const boundary = '----intake-test';
     const payload = Buffer.concat([
       Buffer.from(
