@@ -326,6 +326,65 @@ describe('sharing an upload', () => {
     } while (cursor !== null);
     expect(seen).toEqual([...expected].reverse());
   });
+
+  it('?owner=shared lists only what is shared with the caller, paginated; unsharing removes it', async () => {
+    const owner = await makeUser(t.app, admin, 'user');
+    const grantee = await makeUser(t.app, admin, 'user');
+    const third = await makeUser(t.app, admin, 'user');
+    const manager = await makeUser(t.app, admin, 'manager');
+    const ownerSchema = await newSchema(owner);
+    const granteeSchema = await newSchema(grantee);
+    const shared: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const a = await newUpload(owner, ownerSchema);
+      const res = await call(t.app, 'POST', `/api/v1/uploads/${a}/shares`, {
+        token: owner.token,
+        body: { user_id: grantee.userId },
+      });
+      expect(res.status).toBe(201);
+      shared.push(a);
+    }
+    const notShared = await newUpload(owner, ownerSchema);
+    const granteeOwn = await newUpload(grantee, granteeSchema);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(
+        t.app,
+        'GET',
+        `/api/v1/uploads?owner=shared&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: grantee.token },
+      );
+      expect(page.status).toBe(200);
+      seen.push(...ids(page.body));
+      cursor = page.body.next_cursor as string | null;
+    } while (cursor !== null);
+    expect(seen).toEqual([...shared].reverse());
+    expect(seen).not.toContain(notShared);
+    expect(seen).not.toContain(granteeOwn);
+    // Filters combine with it as with the other owners.
+    const queued = await call(t.app, 'GET', `/api/v1/uploads?owner=shared&status=queued`, {
+      token: grantee.token,
+    });
+    expect(ids(queued.body)).toEqual([]);
+
+    // Nothing is shared with the others: empty, even for a manager who sees everyone's otherwise.
+    for (const who of [third, owner, manager]) {
+      const res = await call(t.app, 'GET', '/api/v1/uploads?owner=shared', { token: who.token });
+      expect(res.status).toBe(200);
+      expect(ids(res.body)).toEqual([]);
+    }
+    const bad = await call(t.app, 'GET', '/api/v1/uploads?owner=everyone', { token: grantee.token });
+    expect(bad.status).toBe(422);
+
+    const removed = await call(t.app, 'DELETE', `/api/v1/uploads/${shared[0]}/shares/${grantee.userId}`, {
+      token: owner.token,
+    });
+    expect(removed.status).toBe(204);
+    const after = await call(t.app, 'GET', '/api/v1/uploads?owner=shared', { token: grantee.token });
+    expect(ids(after.body)).toEqual([shared[2], shared[1]]);
+  });
 });
 
 describe('"everyone\'s objects" is a permission', () => {

@@ -38,11 +38,12 @@ export interface UploadListFilter {
 
 /**
  * Newest first. `scope`: null lists everyone's (callers that act on all objects); `own` that user's
- * uploads; `visible` its own plus those shared with it (two index-ordered branches, merged).
+ * uploads; `shared` only those shared with it (not its own); `visible` its own plus those shared
+ * with it (two index-ordered branches, merged).
  */
 export async function listUploads(
   db: Executor,
-  scope: { own: string } | { visible: string } | null,
+  scope: { own: string } | { shared: string } | { visible: string } | null,
   filter: UploadListFilter,
 ): Promise<UploadRow[]> {
   const filtered = () => {
@@ -55,6 +56,12 @@ export async function listUploads(
   if (scope === null) return filtered().orderBy('id', 'desc').limit(filter.limit).execute();
   if ('own' in scope)
     return filtered().where('user_id', '=', scope.own).orderBy('id', 'desc').limit(filter.limit).execute();
+  if ('shared' in scope)
+    return filtered()
+      .where('id', 'in', sharedIdsQuery(db, 'upload', scope.shared))
+      .orderBy('id', 'desc')
+      .limit(filter.limit)
+      .execute();
   const own = filtered().where('user_id', '=', scope.visible);
   const shared = filtered().where('id', 'in', sharedIdsQuery(db, 'upload', scope.visible));
   return db
@@ -62,6 +69,42 @@ export async function listUploads(
     .selectAll()
     .orderBy('id', 'desc')
     .limit(filter.limit)
+    .execute();
+}
+
+export interface SharedUploadRow {
+  id: string;
+  file_name: string;
+  status: UploadStatus;
+  owner_email: string;
+  shared_at: Date;
+}
+
+/**
+ * The uploads shared with `userId` (the dashboard's "Shared with you"), most recently shared
+ * first: only rows with a share to that user, so nothing else can appear.
+ */
+export async function listSharedWith(
+  db: Executor,
+  userId: string,
+  limit: number,
+): Promise<SharedUploadRow[]> {
+  return db
+    .selectFrom('shares')
+    .innerJoin('uploads', 'uploads.id', 'shares.resource_id')
+    .innerJoin('users', 'users.id', 'uploads.user_id')
+    .select([
+      'uploads.id',
+      'uploads.file_name',
+      'uploads.status',
+      'users.email as owner_email',
+      'shares.created_at as shared_at',
+    ])
+    .where('shares.resource_type', '=', 'upload')
+    .where('shares.user_id', '=', userId)
+    .orderBy('shares.created_at', 'desc')
+    .orderBy('uploads.id', 'desc')
+    .limit(limit)
     .execute();
 }
 

@@ -70,8 +70,11 @@ export const UploadListQuery = Type.Object(
     schema_id: Type.Optional(Type.String({ format: 'uuid' })),
     limit: Type.Optional(Limit(100, 20)),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    /** `me`: only the caller's own uploads (managers and admins otherwise see everyone's). */
-    owner: Type.Optional(Type.Literal('me')),
+    /**
+     * `me`: only the caller's own uploads (managers and admins otherwise see everyone's);
+     * `shared`: only the uploads shared with the caller (view-only), not its own.
+     */
+    owner: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('shared')])),
   },
   { additionalProperties: false },
 );

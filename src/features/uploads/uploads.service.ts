@@ -198,6 +198,11 @@ export function createUploadsService(deps: UploadsDeps) {
     findOwn,
     findVisible,
 
+    /** The uploads shared with the caller, most recently shared first (the dashboard's list). */
+    async sharedWithMe(auth: AuthContext, limit: number): Promise<repo.SharedUploadRow[]> {
+      return repo.listSharedWith(deps.dbRead, auth.userId, limit);
+    },
+
     async list(
       auth: AuthContext,
       query: UploadListQuery,
@@ -211,9 +216,11 @@ export function createUploadsService(deps: UploadsDeps) {
       const scope =
         query.owner === 'me'
           ? { own: auth.userId }
-          : actsOnAllObjects(auth, 'upload')
-            ? null
-            : { visible: auth.userId };
+          : query.owner === 'shared'
+            ? { shared: auth.userId }
+            : actsOnAllObjects(auth, 'upload')
+              ? null
+              : { visible: auth.userId };
       const rows = await repo.listUploads(deps.dbRead, scope, {
         status: query.status,
         schemaId: query.schema_id,

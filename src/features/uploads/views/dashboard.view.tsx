@@ -1,10 +1,14 @@
-/** The dashboard: totals for the week, the most frequent error codes, recent uploads. */
+/**
+ * The dashboard: totals for the week, the most frequent error codes, recent uploads, and the
+ * uploads other users shared with the signed-in user (hidden when there are none).
+ */
 import { Card, Layout, buttonClass, type PageContext } from '../../../web/index.js';
 import { AiUsageSlot } from '../../ai/views/index.js';
 import type { DashboardStats } from '../upload-stats.service.js';
+import type { SharedUploadRow } from '../uploads.repository.js';
 import type { PublicUpload } from '../uploads.schemas.js';
 import { ErrorCodeChart } from './error-chart.view.js';
-import { UploadRow, formatNumber } from './upload-status.view.js';
+import { StatusBadge, UploadRow, formatNumber } from './upload-status.view.js';
 
 function Stat({ label, value }: { label: string; value: string }): JSX.Element {
   return (
@@ -23,8 +27,9 @@ export function DashboardPage(props: {
   page: PageContext;
   stats: DashboardStats;
   uploads: readonly PublicUpload[];
+  shared: readonly SharedUploadRow[];
 }): JSX.Element {
-  const { page, stats, uploads } = props;
+  const { page, stats, uploads, shared } = props;
   const rate = stats.errorRate === null ? '—' : `${(stats.errorRate * 100).toFixed(1)}%`;
   return (
     <Layout title="Dashboard" user={page.user} csrfToken={page.csrfToken} active="dashboard">
@@ -88,9 +93,62 @@ export function DashboardPage(props: {
           />
         </Card>
       </div>
+      {shared.length === 0 ? '' : <SharedWithYou shared={shared} />}
       <div class="mt-6">
         <AiUsageSlot user={page.user} />
       </div>
     </Layout>
+  );
+}
+
+/** Uploads shared with the signed-in user (view-only): each links to its read-only report. */
+function SharedWithYou({ shared }: { shared: readonly SharedUploadRow[] }): JSX.Element {
+  return (
+    <div class="mt-6" id="shared-with-you">
+      <Card title="Shared with you">
+        <div class="relative overflow-x-auto">
+          <table class="w-full text-left text-sm">
+            <thead>
+              <tr class="text-slate-600">
+                <th scope="col" class="py-2 pr-3 font-medium">
+                  File
+                </th>
+                <th scope="col" class="py-2 pr-3 font-medium">
+                  Owner
+                </th>
+                <th scope="col" class="py-2 pr-3 font-medium">
+                  Status
+                </th>
+                <th scope="col" class="hidden py-2 font-medium sm:table-cell">
+                  Shared (UTC)
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shared.map((u) => (
+                <tr class="border-t border-slate-200" data-shared-upload={u.id}>
+                  <td class="max-w-[16rem] truncate py-2 pr-3">
+                    <a href={`/uploads/${u.id}`} class="font-medium text-indigo-700 underline" safe>
+                      {u.file_name}
+                    </a>
+                  </td>
+                  <td class="max-w-[14rem] truncate py-2 pr-3" safe>
+                    {u.owner_email}
+                  </td>
+                  <td class="py-2 pr-3">
+                    <StatusBadge status={u.status} />
+                  </td>
+                  <td class="hidden py-2 text-sm text-slate-600 sm:table-cell">
+                    <time datetime={u.shared_at.toISOString()}>
+                      {u.shared_at.toISOString().slice(0, 16).replace('T', ' ')}
+                    </time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+    </div>
   );
 }

@@ -321,6 +321,62 @@ describe('a shared upload on the web', () => {
     expect((await owner.post(`${report}/shares/${grantee.userId}/delete`, {})).status).toBe(404);
   });
 
+  it('lists uploads shared with the signed-in user on the dashboard, escaped; gone once unshared', async () => {
+    const owner = await webUser(t, 'user');
+    const grantee = await webUser(t, 'user');
+    const third = await webUser(t, 'user');
+    const schema = await schemaOf(owner);
+    const body = multipartBody(
+      { schema_id: schema },
+      { content: Buffer.from(CSV), filename: 'shared <img src=x onerror=alert(1)>.csv' },
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/uploads?_csrf=${encodeURIComponent(owner.csrf)}`,
+      headers: { ...body.headers, cookie: owner.cookie, accept: 'text/html' },
+      payload: body.payload,
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
+    const uploadId = String(res.headers.location).split('/')[2] as string;
+    await settleAs(owner, uploadId);
+    const notShared = await uploadAs(owner, schema);
+
+    // Nothing shared yet: no section at all.
+    const before = await grantee.get('/');
+    expect(before.status).toBe(200);
+    expect(before.html).not.toContain('Shared with you');
+
+    const shared = await owner.post(`/uploads/${uploadId}/shares`, { email: grantee.email });
+    expect(shared.status).toBe(303);
+
+    const dash = await grantee.get('/');
+    expect(dash.status).toBe(200);
+    expect(dash.html).toContain('id="shared-with-you"');
+    expect(dash.html).toContain('Shared with you');
+    expect(dash.html).toContain(`data-shared-upload="${uploadId}"`);
+    expect(dash.html).toContain(`href="/uploads/${uploadId}"`);
+    expect(dash.html).toContain(owner.email);
+    expect(dash.html).not.toContain(notShared);
+    // The file name is user-controlled: escaped, never markup.
+    expect(textAndTags(dash.html)).not.toContain('<img');
+    expect(dash.html).toContain('shared &lt;img src=x onerror=alert(1)');
+
+    // The owner's dashboard lists it under its own uploads, not as shared with it; a third user sees nothing.
+    const own = await owner.get('/');
+    expect(own.html).not.toContain('id="shared-with-you"');
+    expect(own.html).toContain(uploadId);
+    const other = await third.get('/');
+    expect(other.status).toBe(200);
+    expect(other.html).not.toContain('id="shared-with-you"');
+    expect(other.html).not.toContain(uploadId);
+
+    const removed = await owner.post(`/uploads/${uploadId}/shares/${grantee.userId}/delete`, {});
+    expect(removed.status).toBe(303);
+    const gone = await grantee.get('/');
+    expect(gone.html).not.toContain('id="shared-with-you"');
+    expect(gone.html).not.toContain(uploadId);
+  });
+
   it('lets a manager (upload.all) act on and share anyone’s upload from its page', async () => {
     const owner = await webUser(t, 'user');
     const manager = await webUser(t, 'manager');

@@ -72,12 +72,16 @@ export const uploadsPages: WebPages = async (app, ctx) => {
 
   app.get('/', { config: { requires: 'view_upload' }, schema: { hide: true } }, async (request, reply) => {
     const auth = request.auth!;
-    const [page, dashboard, recent] = await Promise.all([
+    const [page, dashboard, recent, shared] = await Promise.all([
       ctx.page(request),
       stats.dashboard(auth),
       uploads.list(auth, { limit: 10, owner: 'me' }),
+      uploads.sharedWithMe(auth, 10),
     ]);
-    return renderPage(reply, <DashboardPage page={page} stats={dashboard} uploads={recent.results} />);
+    return renderPage(
+      reply,
+      <DashboardPage page={page} stats={dashboard} uploads={recent.results} shared={shared} />,
+    );
   });
 
   app.get(
