@@ -165,7 +165,7 @@ describe.skipIf(!hasChromium)(
       await page.goto(schemaUrl.replace(/\/versions.*$/, ''));
       await page.getByLabel('Share with (email)').fill(colleague.email);
       await page.getByRole('button', { name: 'Share view-only' }).click();
-      await page.locator('[data-share-row]').getByText(colleague.email).waitFor();
+      await page.locator('[data-share-row]', { hasText: colleague.email }).waitFor();
       await screenshot(page, 'schema-sharing');
 
       await page.goto(`${base}/schemas`);
