@@ -29,6 +29,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { validateFile, type TableSchema } from '../../src/engine/index.js';
+import { BENCH_SCHEMA } from '../engine/bench-schema.js';
 import { generateXlsx } from '../engine/generate.js';
 
 const { values: args } = parseArgs({
@@ -50,20 +51,8 @@ const POLL_MS = Number(args['poll-ms']);
 const HEALTH_RATE = Number(args['health-rate']);
 const PASSWORD = 'Bench-Passphrase-0123';
 
-const SCHEMA = {
-  fields: [
-    { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
-    { name: 'sku', type: 'string', constraints: { pattern: 'SKU-[0-9]{5}' } },
-    { name: 'name', type: 'string', constraints: { required: true } },
-    { name: 'email', type: 'string', format: 'email' },
-    { name: 'price', type: 'number', constraints: { minimum: 0 } },
-    { name: 'quantity', type: 'integer', constraints: { minimum: 1 } },
-    { name: 'status', type: 'string', constraints: { enum: ['active', 'pending', 'closed'] } },
-    { name: 'ordered_on', type: 'date' },
-    { name: 'paid', type: 'boolean' },
-    { name: 'note', type: 'string', constraints: { maxLength: 200 } },
-  ],
-} as TableSchema;
+/** The engine benchmark's schema, so the two benchmarks validate the same rules. */
+const SCHEMA = BENCH_SCHEMA as TableSchema;
 
 /**
  * A full GC in this process now: an engine run leaves a heap of garbage, and collecting it later,
