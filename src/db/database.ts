@@ -14,6 +14,7 @@ import type { AiTables } from './tables/ai.js';
 import type { AccessTables } from './tables/access.js';
 import type { AuditTables } from './tables/audit.js';
 import type { WebTables } from './tables/web.js';
+import { preparingPool } from './prepared.js';
 
 // Later features extend this with their own table interfaces.
 export interface Database
@@ -74,7 +75,7 @@ export function createDb(url: string, options: CreateDbOptions): Db {
     else logger?.warn({ err }, 'idle database connection failed');
   });
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: preparingPool(pool) }),
     log: logger
       ? (event) => {
           if (event.level === 'error') {

@@ -1,6 +1,7 @@
 /** SQL for the users table. Functions take `db` or a transaction first. */
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { executePrepared } from '../../db/prepared.js';
 import type { UsersTable, UserRole } from '../../db/tables/identity.js';
 import type { NewAuditRow } from '../audit/index.js';
 import type { NewRefreshToken } from './refresh-tokens.repository.js';
@@ -33,14 +34,35 @@ export async function findUserById(db: Executor, id: string): Promise<UserRow | 
   return (await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
+/** Every column of `users`, listed (a prepared statement must not select `*`; see db/prepared.ts). */
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'password_hash',
+  'first_name',
+  'last_name',
+  'role',
+  'is_active',
+  'email_verified_at',
+  'last_login_at',
+  'created_at',
+  'updated_at',
+  'tokens_valid_after',
+  'kind',
+] as const satisfies readonly (keyof UsersTable)[];
+// Fails to compile when a column is added to UsersTable but not to the list above.
+const everyUserColumn: Exclude<keyof UsersTable, (typeof USER_COLUMNS)[number]> extends never ? true : never =
+  true;
+void everyUserColumn;
+
+/** The login path's lookup: a named prepared statement, planned once per connection. */
 export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | null> {
-  return (
-    (await db
-      .selectFrom('users')
-      .selectAll()
-      .where(sql`lower(email)`, '=', email.toLowerCase())
-      .executeTakeFirst()) ?? null
-  );
+  const query = db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where(sql`lower(email)`, '=', email.toLowerCase());
+  const { rows } = await executePrepared(db, query);
+  return rows[0] ?? null;
 }
 
 export interface UserListFilter {
@@ -109,7 +131,7 @@ export async function recordLogin(
   db: Executor,
   login: { id: string; newPasswordHash: string | null; audit: NewAuditRow; refreshToken: NewRefreshToken },
 ): Promise<void> {
-  await db
+  const statement = db
     .with('touched', (qb) =>
       qb
         .updateTable('users')
@@ -123,8 +145,9 @@ export async function recordLogin(
     )
     .with('audited', (qb) => qb.insertInto('audit_events').values(login.audit).returning('id'))
     .insertInto('refresh_tokens')
-    .values(login.refreshToken)
-    .execute();
+    .values(login.refreshToken);
+  // Prepared: one of the two statements of every login (two shapes: with and without a rehash).
+  await executePrepared(db, statement);
 }
 
 export async function deleteUser(db: Executor, id: string): Promise<boolean> {
