@@ -1,6 +1,6 @@
 /** Access-token verification: every forged or unfit token is refused with a clear 401. */
 import { createPublicKey } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
 import { createIdentityService, type IdentityService } from './identity.service.js';
@@ -60,6 +60,31 @@ describe('access tokens', () => {
     expect(typeof claims.jti).toBe('string');
     expect(typeof claims.sid).toBe('string');
     expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+  });
+
+  it('verify with an independent JOSE implementation against the published JWKS, exactly', async () => {
+    const jwks = await call(t.app, 'GET', '/.well-known/jwks.json');
+    const { payload, protectedHeader } = await jwtVerify(
+      s.accessToken,
+      createLocalJWKSet(jwks.body as unknown as Parameters<typeof createLocalJWKSet>[0]),
+      {
+        algorithms: ['EdDSA'],
+        issuer: t.deps.config.publicUrl,
+        audience: 'intake',
+        typ: 'at+jwt',
+      },
+    );
+    expect(Object.keys(protectedHeader).sort()).toEqual(['alg', 'kid', 'typ']);
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'role', 'sid', 'sub']);
+    // One changed byte anywhere in the signature fails it.
+    const [h, p, sig] = s.accessToken.split('.');
+    const flipped = `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`;
+    await expect(
+      jwtVerify(
+        `${h}.${p}.${flipped}`,
+        createLocalJWKSet(jwks.body as unknown as Parameters<typeof createLocalJWKSet>[0]),
+      ),
+    ).rejects.toThrow(/signature/);
   });
 
   it('a token we forge with our own key the same way is accepted (the control case)', async () => {
