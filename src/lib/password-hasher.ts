@@ -1,13 +1,10 @@
 /**
  * Argon2id password hashing with the OWASP parameters (m=19 MiB, t=2, p=1), as PHC strings.
- * @node-rs/argon2 hashes on the libuv thread pool, so hashing never blocks the event loop.
- * At most one hash per CPU runs at a time: more would not hash faster (each is CPU-bound), but would
- * fill the whole libuv pool (file reads, DNS, zlib wait behind it) and starve the event loop's own
- * core during a burst of logins.
+ * Hashes run on the process's hash pool (hash-pool.ts): one thread per CPU, never the event loop
+ * and never the libuv pool, so file reads, DNS and zlib never wait behind a burst of logins.
  */
-import { availableParallelism } from 'node:os';
-import { hash, parseOptions, verify, type Algorithm } from '@node-rs/argon2';
-import { createSemaphore, type Semaphore } from './semaphore.js';
+import { parseOptions, type Algorithm } from '@node-rs/argon2';
+import { createHashPool, HashThreadError, type HashPool } from './hash-pool.js';
 
 export interface Argon2Params {
   /** Memory in KiB. Default 19456 (19 MiB). */
@@ -36,20 +33,22 @@ export interface PasswordHasher {
 }
 
 /** One per process: every hasher in the process shares the CPUs. */
-const processHashSlots = createSemaphore(availableParallelism());
+const processHashPool = createHashPool();
 
 export function createPasswordHasher(
   params: Argon2Params = DEFAULT_ARGON2_PARAMS,
-  /** Limits hashes running at once. Default: shared by the process, one per CPU. */
-  slots: Semaphore = processHashSlots,
+  /** Where hashes run. Default: the process's pool, one thread per CPU. */
+  pool: HashPool = processHashPool,
 ): PasswordHasher {
   const options = { algorithm: ARGON2ID, ...params };
   return {
-    hash: (password) => slots.run(() => hash(password, options)),
+    hash: (password) => pool.hash(password, options),
     async verify(phc, password) {
       try {
-        return await slots.run(() => verify(phc, password));
-      } catch {
+        return await pool.verify(phc, password);
+      } catch (err) {
+        // A thread that died is the server's fault (500), not a wrong password.
+        if (err instanceof HashThreadError) throw err;
         return false;
       }
     },
