@@ -8,7 +8,7 @@ import type { ValidationIssue } from '../../engine/index.js';
 import { newId } from '../../lib/ids.js';
 import { deleteUser } from '../identity/users.repository.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.js';
-import { COPY_CHUNK_LINES, openIssueCopy, UploadGoneError } from './upload-errors.copy.js';
+import { COPY_CHUNK_LINES, issueCopyText, openIssueCopy, UploadGoneError } from './upload-errors.copy.js';
 import { deleteUpload, finishAttempt, listErrors } from './uploads.repository.js';
 
 let database: TestDatabase;
@@ -73,6 +73,27 @@ const issue = (row: number, extra: Partial<ValidationIssue> = {}): ValidationIss
   message: 'Price must be at least 0; got -1',
   value: '-1',
   ...extra,
+});
+
+describe('issueCopyText', () => {
+  it('escapes each special character alone, and leaves plain text and empty strings as they are', () => {
+    const line = (value: string | null) =>
+      issueCopyText('u', 2, 7, [issue(9, { value })])
+        .split('\t')
+        .slice(-1)[0];
+    expect(line('plain text, no escapes')).toBe('plain text, no escapes\n');
+    expect(line('')).toBe('\n');
+    expect(line(null)).toBe('\\N\n');
+    expect(line('a\\b')).toBe('a\\\\b\n');
+    expect(line('a\tb')).toBe('a\\tb\n');
+    expect(line('a\nb')).toBe('a\\nb\n');
+    expect(line('a\rb')).toBe('a\\rb\n');
+    expect(line('a\u0000b')).toBe('ab\n');
+    expect(issueCopyText('u', 2, 7, [issue(9), issue(10, { column: null })])).toBe(
+      'u\t2\t7\t9\tprice\tD9\tminimum\tPrice must be at least 0; got -1\t-1\n' +
+        'u\t2\t8\t10\t\\N\tD10\tminimum\tPrice must be at least 0; got -1\t-1\n',
+    );
+  });
 });
 
 describe('openIssueCopy', () => {

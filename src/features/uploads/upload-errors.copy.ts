@@ -28,9 +28,15 @@ import type { ValidationIssue } from '../../engine/index.js';
 const COPY_SQL =
   'COPY upload_errors (upload_id, attempt, seq, "row", "column", cell, code, message, value) FROM STDIN';
 
+/** Characters a COPY text field cannot hold as they are. */
+const SPECIAL = /[\0\\\t\n\r]/;
+
 /** A field in COPY's text format: backslash escapes, \N for null; NUL cannot be stored in text. */
 function copyField(value: string | null): string {
   if (value === null) return '\\N';
+  // Almost every field needs no escaping: one test instead of two replaces (this runs on the
+  // engine's thread, five times per issue).
+  if (!SPECIAL.test(value)) return value;
   return value
     .replace(/\0/g, '')
     .replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
@@ -50,18 +56,7 @@ export function issueCopyText(
   let seq = firstSeq;
   let text = '';
   for (const issue of issues) {
-    text +=
-      prefix +
-      [
-        String(seq++),
-        String(issue.row),
-        copyField(issue.column),
-        copyField(issue.cell),
-        copyField(issue.code),
-        copyField(issue.message),
-        copyField(issue.value),
-      ].join('\t') +
-      '\n';
+    text += `${prefix}${seq++}\t${issue.row}\t${copyField(issue.column)}\t${copyField(issue.cell)}\t${copyField(issue.code)}\t${copyField(issue.message)}\t${copyField(issue.value)}\n`;
   }
   return text;
 }
