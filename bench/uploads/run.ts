@@ -6,7 +6,7 @@
  * autocannon while the validation runs (the engine must stay off the API's event loop).
  *
  *   npx tsx bench/uploads/run.ts [--rows 100000,1000000] [--repeat 3] [--poll-ms 10]
- *     [--connections 10] [--health-rate 200] [--server-log file]
+ *     [--connections 10] [--health-rate 200] [--server-log file] [--server-prof dir]
  *
  * --repeat uploads each file that many times (in turn) and adds the medians. --poll-ms is how
  * often the client reads the upload near the end of a validation (see pollDelay): its detection
@@ -20,7 +20,15 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
@@ -41,6 +49,8 @@ const { values: args } = parseArgs({
     'health-rate': { type: 'string', default: '200' },
     /** Writes the server's info log (with each upload's timing phases) to this file. */
     'server-log': { type: 'string' },
+    /** Writes V8 CPU profiles of the server (main thread and each worker thread) into this folder. */
+    'server-prof': { type: 'string' },
   },
 });
 const ROW_COUNTS = args.rows.split(',').map((s) => Number(s.trim()));
@@ -91,7 +101,9 @@ async function startServer(port: number): Promise<ChildProcess> {
     DATA_DIR: process.env.DATA_DIR ?? './data/bench-uploads',
     EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54332',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', 'serve'], {
+  const prof =
+    args['server-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args['server-prof']}`];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/main/cli.ts', 'serve'], {
     env,
     stdio: [
       'ignore',
@@ -195,6 +207,56 @@ function healthP99(
   });
 }
 
+/**
+ * CPU seconds used so far (Linux /proc; zeros elsewhere) by the server process, by every
+ * PostgreSQL process, and by this process (the client: upload, polling, the /health probe), and
+ * the machine's total busy time: what ran beside the engine on the same cores.
+ */
+interface CpuSample {
+  server: number;
+  postgres: number;
+  client: number;
+  machine: number;
+}
+const TICK = 100; // USER_HZ on Linux
+function procCpu(pid: string): { comm: string; secs: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      secs: (Number(fields[11]) + Number(fields[12])) / TICK,
+    };
+  } catch {
+    return null;
+  }
+}
+function cpuSample(serverPid: number | undefined): CpuSample {
+  const sample: CpuSample = { server: 0, postgres: 0, client: 0, machine: 0 };
+  if (!existsSync('/proc/stat')) return sample;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cpu = procCpu(pid);
+    if (cpu === null) continue;
+    if (Number(pid) === serverPid) sample.server = cpu.secs;
+    else if (Number(pid) === process.pid) sample.client = cpu.secs;
+    else if (cpu.comm.startsWith('postgres')) sample.postgres += cpu.secs;
+  }
+  const total = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  sample.machine = (total.reduce((a, b) => a + b, 0) - total[3] - total[4]) / TICK;
+  return sample;
+}
+function cpuSpent(from: CpuSample, to: CpuSample): CpuSample {
+  return {
+    server: to.server - from.server,
+    postgres: to.postgres - from.postgres,
+    client: to.client - from.client,
+    machine: to.machine - from.machine,
+  };
+}
+
 interface Upload {
   id: string;
   status: string;
@@ -250,6 +312,8 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const server = await startServer(port);
 const results: string[][] = [];
+/** CPU seconds per phase of every run (cpuSample). */
+const cpuRows: string[][] = [];
 /** Overhead (%) and /health p99 (ms) of every run, per file, for the medians. */
 const runs = new Map<string, { overhead: number[]; paired: number[]; p99: number[] }>();
 try {
@@ -267,15 +331,19 @@ try {
     for (const path of fixtures) {
       // The engine alone again, right before this upload (the server idles): a paired figure, so
       // drift in the machine's speed between the first measurement and this run cancels out.
+      const ce = cpuSample(server.pid);
       const e0 = performance.now();
       await validateFile(path, SCHEMA, { maxErrors: 0 });
       const pairedMs = performance.now() - e0;
+      const pairedCpu = cpuSpent(ce, cpuSample(server.pid));
       collectGarbage();
+      const cpu0 = cpuSample(server.pid);
       const t0 = performance.now();
       const { status, body } = await postFile(base, token, String(schema.id), path);
       const created = JSON.parse(body) as Upload;
       if (status !== 202) throw new Error(`upload → ${status} ${body}`);
       const uploadedMs = performance.now() - t0;
+      const cpu1 = cpuSample(server.pid);
       let doneAt = 0;
       const done = (async (): Promise<Upload> => {
         for (;;) {
@@ -293,6 +361,7 @@ try {
         }
       })();
       const [health, final] = await Promise.all([healthP99(base, done), done]);
+      const cpu2 = cpuSample(server.pid);
       // When the client saw the final status (autocannon takes a moment more to wind down).
       const totalMs = doneAt - t0;
       const own = engine.get(path)!;
@@ -320,6 +389,18 @@ try {
         `${paired.toFixed(1)} %`,
         `${health.p99} ms (p50 ${health.p50}, ${health.requests} req)`,
         `${final.status}${final.error ? ` ${final.error.code}` : ''}${same ? '' : ' (counts differ!)'}`,
+      ]);
+      const receiving = cpuSpent(cpu0, cpu1);
+      const validating = cpuSpent(cpu1, cpu2);
+      const secs = (n: number) => n.toFixed(2);
+      cpuRows.push([
+        basename(path),
+        secs(uploadedMs / 1000),
+        `${secs(receiving.server)} / ${secs(receiving.client)} / ${secs(receiving.postgres)} / ${secs(receiving.machine)}`,
+        secs((totalMs - uploadedMs) / 1000),
+        `${secs(validating.server)} / ${secs(validating.client)} / ${secs(validating.postgres)} / ${secs(validating.machine)}`,
+        secs(pairedMs / 1000),
+        `${secs(pairedCpu.server)} / ${secs(pairedCpu.client)} / ${secs(pairedCpu.postgres)} / ${secs(pairedCpu.machine)}`,
       ]);
       // Not timed: the file and its ~50k stored issues go, so runs do not pile up on disk and in
       // upload_errors (a growing table and its indexes would slow later runs' COPY).
@@ -352,6 +433,28 @@ const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 for (const row of results) console.log(line(row));
+const table = (head: string[], rows: string[][]): void => {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i])).join(' | ');
+  console.log(fmt(head));
+  console.log(w.map((n) => '-'.repeat(n)).join('-|-'));
+  for (const row of rows) console.log(fmt(row));
+};
+console.log(
+  '\nCPU seconds used (server / client / postgres / whole machine) while receiving and while validating:',
+);
+table(
+  [
+    'file',
+    'upload s',
+    'cpu while receiving',
+    'rest s',
+    'cpu while validating',
+    'paired engine s',
+    'cpu during paired engine',
+  ],
+  cpuRows,
+);
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
