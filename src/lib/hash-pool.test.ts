@@ -25,6 +25,16 @@ describe('hash pool', () => {
     expect(checks).toEqual(passwords.map((_, i) => (i + i) % 50 === i));
   });
 
+  it('starts one thread for jobs that come one at a time, and more only when all are busy', async () => {
+    const own = createHashPool(3);
+    for (let i = 0; i < 3; i++) await own.hash(`one at a time ${i}`, FAST);
+    expect(own.threadCount).toBe(1);
+    await Promise.all(Array.from({ length: 6 }, (_, i) => own.hash(`together ${i}`, FAST)));
+    expect(own.threadCount).toBe(3);
+    await own.close();
+    expect(own.threadCount).toBe(0);
+  });
+
   it('rejects a malformed hash with the library message, and keeps working after it', async () => {
     await expect(pool.verify('not-a-phc-string', 'x')).rejects.toThrow(/./);
     await expect(pool.verify('not-a-phc-string', 'x')).rejects.not.toBeInstanceOf(HashThreadError);

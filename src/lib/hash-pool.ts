@@ -10,7 +10,8 @@
  * idle 0.1% and logins reach the bare rate's neighbourhood. The libuv pool stays free for file
  * reads, DNS and zlib, and the event loop never runs a hash.
  *
- * Threads start on first use, are unref'd while they have no work (an idle pool never keeps a
+ * Threads start as needed (one while jobs come one at a time, up to one per CPU in a flood), are
+ * unref'd while they have no work (an idle pool never keeps a
  * process alive), and a thread that dies fails its queued jobs and is replaced on the next call.
  */
 import { createRequire } from 'node:module';
@@ -30,6 +31,8 @@ export interface HashPool {
   verify(phc: string, password: string): Promise<boolean>;
   /** Stops the threads; queued jobs reject. The pool starts new threads if used again. */
   close(): Promise<void>;
+  /** Threads running now: they start as jobs arrive while every running one is busy. */
+  readonly threadCount: number;
 }
 
 type Job =
@@ -108,10 +111,15 @@ export function createHashPool(size: number = availableParallelism()): HashPool 
   }
 
   function run(job: Job): Promise<string | boolean> {
-    while (threads.length < size) threads.push(start());
     // The thread with the shortest queue; ties go to the first, so light load stays on one thread.
-    let thread = threads[0];
+    let thread: Thread | undefined = threads[0];
     for (const candidate of threads) if (candidate.pending.size < thread.pending.size) thread = candidate;
+    // A new thread only when every running one is busy: a quiet server keeps one (each costs a
+    // few MB), a flood grows the pool to one per CPU.
+    if ((thread === undefined || thread.pending.size > 0) && threads.length < size) {
+      thread = start();
+      threads.push(thread);
+    }
     return new Promise((resolve, reject) => {
       thread.pending.set(job.id, { resolve, reject });
       thread.worker.ref();
@@ -125,6 +133,9 @@ export function createHashPool(size: number = availableParallelism()): HashPool 
     },
     async verify(phc, password) {
       return (await run({ id: nextId++, op: 'verify', phc, password })) === true;
+    },
+    get threadCount() {
+      return threads.length;
     },
     async close() {
       const closing = threads.splice(0);
