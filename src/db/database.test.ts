@@ -4,15 +4,16 @@ import { createTestDatabase } from '../../test/db.js';
 import { executePrepared } from './prepared.js';
 import type { TestDatabase } from '../../test/db.js';
 
-describe('createDb type mapping', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
+// One database for the file: both groups only read, or prepare on their own connection.
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
 
+describe('createDb type mapping', () => {
   it('maps int8 to number, keeps numeric and date exact as strings, timestamptz to Date', async () => {
     const { rows } = await sql<{
       big: unknown;
@@ -42,14 +43,6 @@ describe('createDb type mapping', () => {
 });
 
 describe('executePrepared', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-
   it('runs a query as a named statement, prepared once per connection and reused with new values', async () => {
     await database.db.connection().execute(async (conn) => {
       const pick = (n: number) =>
