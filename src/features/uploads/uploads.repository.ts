@@ -7,6 +7,23 @@ import { sharedIdsQuery } from '../sharing/index.js';
 export type UploadRow = Selectable<UploadsTable>;
 type Executor = Db | Transaction<Database>;
 
+/**
+ * NOTIFY channel of upload changes (payload: the upload id). Every statement that changes what
+ * GET /uploads/{id}/events shows (status, progress, deletion) notifies in that same statement, so
+ * the notice is delivered exactly when the change commits, to the listeners of every process.
+ */
+export const UPLOAD_NOTIFY_CHANNEL = 'intake_upload';
+
+/** A RETURNING column that notifies the upload's change (see UPLOAD_NOTIFY_CHANNEL). */
+const notifyChange = sql<unknown>`pg_notify(${UPLOAD_NOTIFY_CHANNEL}, uploads.id::text)`.as('notified');
+
+/** The row without the RETURNING column `notifyChange` added. */
+function withoutNotice(row: (UploadRow & { notified: unknown }) | undefined): UploadRow | undefined {
+  if (row === undefined) return undefined;
+  const { notified: _sent, ...rest } = row;
+  return rest;
+}
+
 export async function insertUpload(db: Executor, row: Insertable<UploadsTable>): Promise<UploadRow> {
   return db.insertInto('uploads').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -127,7 +144,9 @@ export async function startAttempt(db: Executor, id: string, runId: string): Pro
     .where('run_id', '=', runId)
     .where('status', 'in', ['queued', 'validating'])
     .returningAll()
-    .executeTakeFirst();
+    .returning(notifyChange)
+    .executeTakeFirst()
+    .then(withoutNotice);
 }
 
 /** Records the header mapping `attempt` validates with (see UploadsTable.header_mapping). */
@@ -157,6 +176,7 @@ export async function updateProgress(
     .where('id', '=', id)
     .where('attempt', '=', attempt)
     .where('status', '=', 'validating')
+    .returning(notifyChange)
     .execute();
 }
 
@@ -204,7 +224,9 @@ export async function finishAttempt(
     .where('attempt', '=', attempt)
     .where('status', '=', 'validating')
     .returningAll()
-    .executeTakeFirst();
+    .returning(notifyChange)
+    .executeTakeFirst()
+    .then(withoutNotice);
   if (row === undefined) return undefined;
   await trx.deleteFrom('upload_errors').where('upload_id', '=', id).where('attempt', '<>', attempt).execute();
   return row;
@@ -232,7 +254,9 @@ export async function failRun(
     .where('run_id', '=', runId)
     .where('status', 'in', ['queued', 'validating'])
     .returningAll()
-    .executeTakeFirst();
+    .returning(notifyChange)
+    .executeTakeFirst()
+    .then(withoutNotice);
   if (row !== undefined) await db.deleteFrom('upload_errors').where('upload_id', '=', id).execute();
   return row;
 }
@@ -269,7 +293,9 @@ export async function requeue(
     .where('id', '=', id)
     .where('status', 'in', ['valid', 'invalid', 'failed'])
     .returningAll()
-    .executeTakeFirst();
+    .returning(notifyChange)
+    .executeTakeFirst()
+    .then(withoutNotice);
   if (row !== undefined) await trx.deleteFrom('upload_errors').where('upload_id', '=', id).execute();
   return row;
 }
@@ -290,7 +316,13 @@ export async function setAnnotatedKey(
 }
 
 export async function deleteUpload(db: Executor, id: string): Promise<UploadRow | undefined> {
-  return db.deleteFrom('uploads').where('id', '=', id).returningAll().executeTakeFirst();
+  return db
+    .deleteFrom('uploads')
+    .where('id', '=', id)
+    .returningAll()
+    .returning(notifyChange)
+    .executeTakeFirst()
+    .then(withoutNotice);
 }
 
 export interface ErrorFilter {

@@ -12,6 +12,8 @@ import { contentDisposition, exportFileName, sanitizeName } from './file-name.js
 import type { ResultsService } from './upload-results.service.js';
 import { uploadErrors } from './uploads.errors.js';
 import { streamUploadEvents } from './upload-events.js';
+import { UPLOAD_NOTIFY_CHANNEL } from './uploads.repository.js';
+import { createNotificationListener } from '../../db/notification-listener.js';
 import {
   ErrorListQuery,
   ErrorListSchema,
@@ -49,6 +51,13 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { config } = deps;
   const limiter = createRateLimiter(deps.kv);
+  // One LISTEN connection for every event stream of this app (see upload-events.ts).
+  const uploadChanges = createNotificationListener({
+    channel: UPLOAD_NOTIFY_CHANNEL,
+    clientConfig: deps.pgPool.options,
+    logger: deps.logger,
+  });
+  app.addHook('onClose', () => uploadChanges.close());
   app.addSchema(UploadSchema);
   await app.register(multipart, {
     // Only this plugin's routes parse multipart; each request streams at most one file.
@@ -201,7 +210,7 @@ export const uploadsRoutes: FastifyPluginAsync<UploadsRoutesOptions> = async (
     async (request, reply) => {
       const auth = requireAuth(request);
       await uploads.findVisible(auth, request.params.id);
-      return streamUploadEvents(deps, reply, request.params.id);
+      return streamUploadEvents(deps, reply, request.params.id, { listener: uploadChanges });
     },
   );
 
