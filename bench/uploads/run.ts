@@ -5,12 +5,14 @@
  * this process, before the server is busy), the platform's overhead, and /health p99 measured by
  * autocannon while the validation runs (the engine must stay off the API's event loop).
  *
- *   npx tsx bench/uploads/run.ts [--rows 100000,1000000] [--repeat 3] [--poll-ms 10]
- *     [--connections 10] [--health-rate 200] [--server-log file] [--server-prof dir]
+ *   npx tsx bench/uploads/run.ts [--rows 100000,1000000] [--repeat 3] [--wait sse|poll]
+ *     [--poll-ms 10] [--connections 10] [--health-rate 200] [--server-log file] [--server-prof dir]
  *
- * --repeat uploads each file that many times (in turn) and adds the medians. --poll-ms is how
- * often the client reads the upload near the end of a validation (see pollDelay): its detection
- * lag is part of "upload→done". The server runs with the default JOB_POLL_INTERVAL_MS: new jobs
+ * --repeat uploads each file that many times (in turn) and adds the medians. --wait sse (the
+ * default) follows the upload as a real client does, through GET /uploads/{id}/events, which the
+ * server pushes (NOTIFY) when the upload changes; "done" is when its `done` event arrives.
+ * --wait poll reads GET /uploads/{id} instead: --poll-ms is how often near the end of a validation
+ * (see pollDelay), and its detection lag is part of "upload→done". The server runs with the default JOB_POLL_INTERVAL_MS: new jobs
  * are picked up through LISTEN/NOTIFY, not by polling. --server-log keeps the server's info log, where each upload logs where
  * its time went ("upload received": store/create; "upload validated": prepare/engine/copyTail/finish).
  *
@@ -44,6 +46,7 @@ const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000,1000000' },
     repeat: { type: 'string', default: '3' },
+    wait: { type: 'string', default: 'sse' },
     'poll-ms': { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     'health-rate': { type: 'string', default: '200' },
@@ -57,6 +60,8 @@ const ROW_COUNTS = args.rows.split(',').map((s) => Number(s.trim()));
 const CONNECTIONS = Number(args.connections);
 const REPEAT = Number(args.repeat);
 const POLL_MS = Number(args['poll-ms']);
+if (args.wait !== 'sse' && args.wait !== 'poll') throw new Error('--wait is sse or poll');
+const WAIT_SSE = args.wait === 'sse';
 /** /health requests per second while validating: a steady probe, not a load test (0: as fast as possible). */
 const HEALTH_RATE = Number(args['health-rate']);
 const PASSWORD = 'Bench-Passphrase-0123';
@@ -168,6 +173,38 @@ function postFile(
     file.on('error', reject);
     file.on('end', () => req.end(tail));
     file.pipe(req, { end: false });
+  });
+}
+
+/** Follows GET /uploads/{id}/events until its `done` event; resolves with that event's upload. */
+function awaitDoneEvent(base: string, token: string, id: string): Promise<Upload> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${base}/api/v1/uploads/${id}/events`,
+      { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`events → ${res.statusCode}`));
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (block.startsWith('event: done\n')) {
+              resolve(JSON.parse(block.slice(block.indexOf('\ndata: ') + 7)) as Upload);
+              req.destroy();
+              return;
+            }
+            if (block.startsWith('event: deleted')) reject(new Error(`upload ${id} deleted`));
+          }
+        });
+        res.on('end', () => reject(new Error(`events of ${id} ended without done`)));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -346,6 +383,11 @@ try {
       const cpu1 = cpuSample(server.pid);
       let doneAt = 0;
       const done = (async (): Promise<Upload> => {
+        if (WAIT_SSE) {
+          const upload = await awaitDoneEvent(base, token, created.id);
+          doneAt = performance.now();
+          return upload;
+        }
         for (;;) {
           const upload = (await call(
             base,
