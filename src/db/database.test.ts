@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/db.js';
-import { executePrepared } from './prepared.js';
+import { executePrepared, fixedStatement, runFixed } from './prepared.js';
 import type { TestDatabase } from '../../test/db.js';
 
 // One database for the file: both groups only read, or prepare on their own connection.
@@ -79,5 +79,43 @@ describe('executePrepared', () => {
       const ok = conn.selectNoFrom(sql<number>`10 / ${2}::int`.as('n'));
       expect((await executePrepared(conn, ok)).rows).toEqual([{ n: 5 }]);
     });
+  });
+});
+
+describe('runFixed', () => {
+  // The statement finds itself in pg_prepared_statements: it ran prepared, under its name.
+  const self = fixedStatement(
+    'select name, statement, $2::int * 2 as twice from pg_prepared_statements where name = $1',
+  );
+
+  it('sends a fixed statement by name with its values, on the pool of a database from createDb', async () => {
+    // More calls at once than the pool has connections: every connection prepares it once and reuses it.
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        runFixed<{ name: string; statement: string; twice: number }>(database.db, self, [self.name, i]),
+      ),
+    );
+    results.forEach((rows, i) =>
+      expect(rows).toEqual([{ name: self.name, statement: self.text, twice: 2 * i }]),
+    );
+  });
+
+  it("runs in a transaction (by name too) and sees the transaction's own writes", async () => {
+    const count = fixedStatement('select count(*) as n from fixed_probe where tag = $1');
+    await database.db.transaction().execute(async (trx) => {
+      await sql`create temporary table fixed_probe (tag text) on commit drop`.execute(trx);
+      await sql`insert into fixed_probe values ('a'), ('a'), ('b')`.execute(trx);
+      expect(await runFixed<{ n: number }>(trx, count, ['a'])).toEqual([{ n: 2 }]);
+      expect(await runFixed(trx, self, [self.name, 1])).toEqual([
+        { name: self.name, statement: self.text, twice: 2 },
+      ]);
+    });
+  });
+
+  it('rejects with the database error, and the pool keeps working', async () => {
+    const divide = fixedStatement('select 10 / $1::int as n');
+    await expect(runFixed(database.db, divide, [0])).rejects.toThrow(/division by zero/);
+    await expect(runFixed(database.db, divide, ['x'])).rejects.toThrow(/invalid input syntax/);
+    expect(await runFixed(database.db, divide, [2])).toEqual([{ n: 5 }]);
   });
 });

@@ -14,7 +14,7 @@ import type { AiTables } from './tables/ai.js';
 import type { AccessTables } from './tables/access.js';
 import type { AuditTables } from './tables/audit.js';
 import type { WebTables } from './tables/web.js';
-import { preparingPool } from './prepared.js';
+import { preparingPool, registerPool } from './prepared.js';
 
 // Later features extend this with their own table interfaces.
 export interface Database
@@ -74,7 +74,7 @@ export function createDb(url: string, options: CreateDbOptions): Db {
     if (err.code === '57P01') logger?.debug({ err }, 'idle database connection closed by server shutdown');
     else logger?.warn({ err }, 'idle database connection failed');
   });
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: preparingPool(pool) }),
     log: logger
       ? (event) => {
@@ -84,4 +84,6 @@ export function createDb(url: string, options: CreateDbOptions): Db {
         }
       : undefined,
   });
+  registerPool(db, pool);
+  return db;
 }

@@ -10,7 +10,7 @@
  * result columns are listed, not `*`: a prepared `SELECT *` fails with "cached plan must not change
  * result type" after another instance's migration adds a column.
  */
-import type { Compilable, Kysely, QueryResult } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 
@@ -31,6 +31,49 @@ export async function executePrepared<DB, R>(db: Kysely<DB>, query: Compilable<R
   const compiled = query.compile();
   nameFor(compiled.sql);
   return db.executeQuery(compiled);
+}
+
+/**
+ * A hot statement written once as SQL text. `runFixed` sends it by name with its values: no query
+ * builder, compiler or Kysely driver per call. For the login path, where those took ~60-100 µs of
+ * event-loop CPU per statement (bench/api; the builder's cost is what a login adds to the hash).
+ */
+export interface FixedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+export function fixedStatement(text: string): FixedStatement {
+  return { name: nameFor(text), text };
+}
+
+/** The pools behind the Kysely instances `createDb` made (registerPool), for `runFixed`. */
+const pools = new WeakMap<object, pg.Pool>();
+
+export function registerPool(db: object, pool: pg.Pool): void {
+  pools.set(db, pool);
+}
+
+/**
+ * Runs `statement` with `values` (in the order of its `$n`) and returns the rows. On a database
+ * from `createDb` it goes straight to the pool; on a transaction or a single connection it runs
+ * there, still by name.
+ */
+export async function runFixed<R>(
+  db: { executeQuery<T>(query: CompiledQuery<T>): Promise<QueryResult<T>> },
+  statement: FixedStatement,
+  values: readonly unknown[],
+): Promise<R[]> {
+  const pool = pools.get(db);
+  if (pool !== undefined) {
+    const result = await pool.query<R & pg.QueryResultRow>({
+      name: statement.name,
+      text: statement.text,
+      values: values as unknown[],
+    });
+    return result.rows;
+  }
+  return (await db.executeQuery<R>(CompiledQuery.raw(statement.text, [...values]))).rows;
 }
 
 class PreparingClient implements PostgresPoolClient {

@@ -1,7 +1,7 @@
 /** SQL for the users table. Functions take `db` or a transaction first. */
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { executePrepared } from '../../db/prepared.js';
+import { fixedStatement, runFixed, type FixedStatement } from '../../db/prepared.js';
 import type { UsersTable, UserRole } from '../../db/tables/identity.js';
 import type { NewAuditRow } from '../audit/index.js';
 import type { NewRefreshToken } from './refresh-tokens.repository.js';
@@ -55,13 +55,20 @@ const everyUserColumn: Exclude<keyof UsersTable, (typeof USER_COLUMNS)[number]> 
   true;
 void everyUserColumn;
 
-/** The login path's lookup: a named prepared statement, planned once per connection. */
+const quoted = (columns: readonly string[]): string => columns.map((c) => `"${c}"`).join(', ');
+/** `$from, $from+1, …` for `count` values. */
+const params = (from: number, count: number): string =>
+  Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+
+/**
+ * The login path's two statements are fixed SQL text (db/prepared.ts `runFixed`), sent by name:
+ * planned once per connection, and no query builder runs per login.
+ */
+const FIND_BY_EMAIL = fixedStatement(`select ${quoted(USER_COLUMNS)} from "users" where lower(email) = $1`);
+
+/** The login path's lookup (email compared lower-cased). */
 export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | null> {
-  const query = db
-    .selectFrom('users')
-    .select(USER_COLUMNS)
-    .where(sql`lower(email)`, '=', email.toLowerCase());
-  const { rows } = await executePrepared(db, query);
+  const rows = await runFixed<UserRow>(db, FIND_BY_EMAIL, [email.toLowerCase()]);
   return rows[0] ?? null;
 }
 
@@ -122,6 +129,56 @@ export async function bumpTokensValidAfter(db: Executor, id: string): Promise<Da
   return row?.tokens_valid_after ?? null;
 }
 
+/** The audit columns a login writes, in the statement's order (every field of NewAuditRow). */
+const AUDIT_COLUMNS = [
+  'id',
+  'action',
+  'actor_user_id',
+  'actor_token_id',
+  'actor_kind',
+  'target_type',
+  'target_id',
+  'ip',
+  'user_agent',
+  'request_id',
+  'details',
+] as const satisfies readonly (keyof NewAuditRow)[];
+/** The refresh-token columns a login writes, in order (every field of NewRefreshToken). */
+const TOKEN_COLUMNS = [
+  'id',
+  'token_hash',
+  'family_id',
+  'user_id',
+  'parent_id',
+  'family_expires_at',
+] as const satisfies readonly (keyof NewRefreshToken)[];
+// Fail to compile when a field is added to a row type but not to its list above.
+const everyLoginField: [
+  Exclude<keyof NewAuditRow, (typeof AUDIT_COLUMNS)[number]>,
+  Exclude<keyof NewRefreshToken, (typeof TOKEN_COLUMNS)[number]>,
+] extends [never, never]
+  ? true
+  : never = true;
+void everyLoginField;
+
+/**
+ * One login's writes as one statement: the last-login time (and, with `rehash`, the new password
+ * hash as $2), the audit row, the session's first refresh token. Two shapes, each prepared once.
+ */
+function loginStatement(rehash: boolean): FixedStatement {
+  const audit = rehash ? 3 : 2;
+  const token = audit + AUDIT_COLUMNS.length;
+  return fixedStatement(
+    `with "touched" as (update "users" set "last_login_at" = now()${rehash ? ', "password_hash" = $2' : ''} ` +
+      'where "id" = $1 returning "id"), ' +
+      `"audited" as (insert into "audit_events" (${quoted(AUDIT_COLUMNS)}) ` +
+      `values (${params(audit, AUDIT_COLUMNS.length)}) returning "id") ` +
+      `insert into "refresh_tokens" (${quoted(TOKEN_COLUMNS)}) values (${params(token, TOKEN_COLUMNS.length)})`,
+  );
+}
+const RECORD_LOGIN = loginStatement(false);
+const RECORD_LOGIN_REHASHED = loginStatement(true);
+
 /**
  * Writes a successful login in one statement (one round trip, one commit): the last-login time
  * (and the rehashed password, if any), its audit row and the new session's first refresh token.
@@ -131,23 +188,11 @@ export async function recordLogin(
   db: Executor,
   login: { id: string; newPasswordHash: string | null; audit: NewAuditRow; refreshToken: NewRefreshToken },
 ): Promise<void> {
-  const statement = db
-    .with('touched', (qb) =>
-      qb
-        .updateTable('users')
-        .set(
-          login.newPasswordHash
-            ? { last_login_at: sql<Date>`now()`, password_hash: login.newPasswordHash }
-            : { last_login_at: sql<Date>`now()` },
-        )
-        .where('id', '=', login.id)
-        .returning('id'),
-    )
-    .with('audited', (qb) => qb.insertInto('audit_events').values(login.audit).returning('id'))
-    .insertInto('refresh_tokens')
-    .values(login.refreshToken);
-  // Prepared: one of the two statements of every login (two shapes: with and without a rehash).
-  await executePrepared(db, statement);
+  const values: unknown[] = [login.id];
+  if (login.newPasswordHash !== null) values.push(login.newPasswordHash);
+  for (const column of AUDIT_COLUMNS) values.push(login.audit[column]);
+  for (const column of TOKEN_COLUMNS) values.push(login.refreshToken[column]);
+  await runFixed(db, login.newPasswordHash !== null ? RECORD_LOGIN_REHASHED : RECORD_LOGIN, values);
 }
 
 export async function deleteUser(db: Executor, id: string): Promise<boolean> {
