@@ -2,19 +2,19 @@
  * Named prepared statements for the few hot, fixed-shape queries (the login path runs two per
  * login). PostgreSQL then parses and plans each of them once per connection instead of on every
  * call, which is most of a short statement's server time. Kysely has no notion of statement names,
- * so `executePrepared` compiles the query, registers its SQL text under a name, and the pool
- * adapter below sends that text as a named statement (pg parses it once per connection and reuses
- * it after).
+ * so `fixedStatement` registers the SQL text under a name; `runFixed` sends it by name on the pool,
+ * and inside a transaction the pool adapter below does (pg parses it once per connection and
+ * reuses it after).
  *
  * Only for queries whose shape does not depend on data (no IN lists of varying length) and whose
  * result columns are listed, not `*`: a prepared `SELECT *` fails with "cached plan must not change
  * result type" after another instance's migration adds a column.
  */
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, type QueryResult } from 'kysely';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 
-/** SQL text → statement name. Bounded by the call sites that use `executePrepared`. */
+/** SQL text → statement name. Bounded: only module-level `fixedStatement` constants add to it. */
 const statementNames = new Map<string, string>();
 
 function nameFor(sqlText: string): string {
@@ -24,13 +24,6 @@ function nameFor(sqlText: string): string {
     statementNames.set(sqlText, name);
   }
   return name;
-}
-
-/** Runs `query` as a named prepared statement on `db`'s connection (or transaction). */
-export async function executePrepared<DB, R>(db: Kysely<DB>, query: Compilable<R>): Promise<QueryResult<R>> {
-  const compiled = query.compile();
-  nameFor(compiled.sql);
-  return db.executeQuery(compiled);
 }
 
 /**
