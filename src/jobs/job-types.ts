@@ -57,6 +57,13 @@ export interface JobQueue {
     data: T,
     options?: EnqueueOptions,
   ): Promise<string>;
+  /**
+   * Wakes this process's idle workers of `name` at once. Call it after the transaction that
+   * enqueued the job committed (before, they find nothing and sleep again): a worker in the same
+   * process then starts without waiting for the NOTIFY's round trip through PostgreSQL, which
+   * still wakes the workers of other processes. Does nothing where no worker runs.
+   */
+  wake(name: JobName): void;
   /** Adds a handler; call before `start()`. */
   register<T>(name: JobName, handler: JobHandler<T>, options?: RegisterOptions<T>): void;
   /** Installs/updates the queue tables and starts the registered handlers and the expiry checks. */

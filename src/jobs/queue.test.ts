@@ -157,6 +157,21 @@ describe('job queue', () => {
     expect(ranAt - sentAt).toBeLessThan(2000);
   });
 
+  it('wake() starts a committed job in this process with no LISTEN and no poll due', async () => {
+    // No connection string: no LISTEN; the next poll is ten minutes away. Only wake() can start it.
+    const queue = newQueue({ jobPollIntervalMs: 600_000 });
+    let ran = false;
+    queue.register('deliver-webhook', async () => {
+      ran = true;
+    });
+    await queue.start();
+    // Let the first (empty) fetch pass, so the loop is asleep.
+    await new Promise((r) => setTimeout(r, 300));
+    await database.db.transaction().execute((trx) => queue.enqueue(trx, 'deliver-webhook', {}));
+    queue.wake('deliver-webhook');
+    await waitFor(async () => ran, 15_000);
+  });
+
   it('retries a failing handler, then calls onFailed once with the last error', async () => {
     const queue = newQueue();
     const attempts: number[] = [];

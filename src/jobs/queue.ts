@@ -166,6 +166,7 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
     }
   }
 
+  /** Wakes the idle loops of `queue` (a NOTIFY arrived, or a local enqueue committed). */
   function wake(queue: string): void {
     const wakers = sleepers.get(queue);
     if (!wakers) return;
@@ -195,6 +196,8 @@ export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
 
   return {
     enqueue: enqueueJob,
+
+    wake,
 
     register(name, handler, registerOptions = {}) {
       if (workersStarted) throw new Error('register() must be called before start()');

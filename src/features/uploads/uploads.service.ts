@@ -175,6 +175,8 @@ export function createUploadsService(deps: UploadsDeps) {
             return inserted;
           });
           committed = true;
+          // The local worker (WORKER=on) starts now, not when the NOTIFY comes back.
+          deps.queue.wake(VALIDATE_UPLOAD);
           return { upload: toPublicUpload(row), replayed: false };
         } catch (err) {
           // Two requests with one Idempotency-Key raced: the other one won; answer as a replay.
@@ -248,6 +250,7 @@ export function createUploadsService(deps: UploadsDeps) {
         await deps.queue.enqueue<ValidateUploadJob>(trx, VALIDATE_UPLOAD, { uploadId: id, runId });
         return updated;
       });
+      deps.queue.wake(VALIDATE_UPLOAD);
       if (current.annotated_key !== null) await discard(current.annotated_key);
       return toPublicUpload(row);
     },
