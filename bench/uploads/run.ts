@@ -423,7 +423,7 @@ try {
         (statSync(path).size / 1e6).toFixed(1),
         (own.ms / 1000).toFixed(2),
         (uploadedMs / 1000).toFixed(2),
-        (waitedMs / 1000).toFixed(2),
+        (waitedMs / 1000).toFixed(3),
         (jobMs / 1000).toFixed(2),
         (totalMs / 1000).toFixed(2),
         `${overhead.toFixed(1)} %`,
