@@ -31,6 +31,9 @@ export interface FileStorage {
   delete(key: string): Promise<void>;
 }
 
+/** Bytes buffered between the incoming stream and the file (see `put`). */
+const WRITE_BUFFER = 1 << 20;
+
 // Lower-case ids, digits, dots, dashes and underscores, in `/`-separated segments; no `..`.
 const KEY_RE = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
@@ -58,6 +61,10 @@ export function createLocalStorage(dir: string): FileStorage {
       const hash = createHash('sha256');
       let bytes = 0;
       const tap = new Transform({
+        // Room for a whole MiB in flight on each side: with the default 16 KiB every 64 KiB socket
+        // read waited for its own file write (one thread-pool round trip each) before the next
+        // read; now reads go on while a write runs and queued chunks go out as one writev.
+        highWaterMark: WRITE_BUFFER,
         transform(chunk: Buffer, _encoding, callback) {
           hash.update(chunk);
           bytes += chunk.length;
@@ -65,7 +72,7 @@ export function createLocalStorage(dir: string): FileStorage {
         },
       });
       try {
-        await pipeline(stream, tap, createWriteStream(tmp, { flags: 'wx' }));
+        await pipeline(stream, tap, createWriteStream(tmp, { flags: 'wx', highWaterMark: WRITE_BUFFER }));
         await rename(tmp, target);
       } catch (err) {
         await rm(tmp, { force: true });
