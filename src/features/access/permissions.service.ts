@@ -15,6 +15,11 @@ const MAX_USERS = 50_000;
 export interface PermissionResolver {
   /** The caller's effective permissions (role ∪ grants, ∩ token scopes). */
   effective(auth: AuthContext): Promise<ReadonlySet<string>>;
+  /**
+   * `effective` from the caches alone, without waiting: undefined when it would need a query (or
+   * before the invalidation subscription is up). For the hot path of every protected request.
+   */
+  cachedEffective(auth: AuthContext): ReadonlySet<string> | undefined;
   /** A user's permissions before any token narrowing (role ∪ grants). */
   ofUser(userId: string, role: string): Promise<ReadonlySet<string>>;
   rolePermissions(role: string): Promise<ReadonlySet<string>>;
@@ -32,6 +37,7 @@ export function createPermissionResolver(deps: Pick<Deps, 'db' | 'kv'>): Permiss
   // Bumped on each invalidation so a load that raced with one is not cached (it may predate it).
   let epoch = 0;
   let subscription: Promise<void> | null = null;
+  let subscribed = false;
 
   function onMessage(message: string): void {
     epoch += 1;
@@ -40,7 +46,9 @@ export function createPermissionResolver(deps: Pick<Deps, 'db' | 'kv'>): Permiss
   }
 
   function subscribe(): Promise<void> {
-    subscription ??= deps.kv.subscribe(CHANNEL, onMessage);
+    subscription ??= deps.kv.subscribe(CHANNEL, onMessage).then(() => {
+      subscribed = true;
+    });
     return subscription;
   }
 
@@ -73,19 +81,32 @@ export function createPermissionResolver(deps: Pick<Deps, 'db' | 'kv'>): Permiss
     await deps.kv.publish(CHANNEL, message);
   }
 
-  async function ofUser(userId: string, role: string): Promise<ReadonlySet<string>> {
-    const [map, extra] = await Promise.all([roleMap(), userGrants(userId)]);
-    const base = map.get(role);
+  function combine(base: ReadonlySet<string> | undefined, extra: ReadonlySet<string>): ReadonlySet<string> {
     if (extra.size === 0) return base ?? new Set();
     return new Set([...(base ?? []), ...extra]);
+  }
+
+  async function ofUser(userId: string, role: string): Promise<ReadonlySet<string>> {
+    const [map, extra] = await Promise.all([roleMap(), userGrants(userId)]);
+    return combine(map.get(role), extra);
+  }
+
+  function narrow(auth: AuthContext, own: ReadonlySet<string>): ReadonlySet<string> {
+    if (!auth.scopes) return own;
+    return new Set(auth.scopes.filter((s) => own.has(s)));
   }
 
   return {
     ofUser,
     async effective(auth) {
-      const own = await ofUser(auth.userId, auth.role);
-      if (!auth.scopes) return own;
-      return new Set(auth.scopes.filter((s) => own.has(s)));
+      return narrow(auth, await ofUser(auth.userId, auth.role));
+    },
+    cachedEffective(auth) {
+      if (!subscribed) return undefined;
+      const now = Date.now();
+      const extra = grants.get(auth.userId);
+      if (roles === null || roles.until <= now || extra === undefined || extra.until <= now) return undefined;
+      return narrow(auth, combine(roles.map.get(auth.role), extra.set));
     },
     async rolePermissions(role) {
       return (await roleMap()).get(role) ?? new Set();

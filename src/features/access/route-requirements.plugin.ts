@@ -94,7 +94,9 @@ const plugin: FastifyPluginAsync<RouteRequirementsOptions> = async (app, { deps,
     if (auth.permissions) return auth;
     // JWT callers: the kind comes from identity's user-state cache (no query in the steady state).
     const kind = auth.kind ?? (await identity.revocation.userState(auth.userId))?.user.kind ?? 'user';
-    const full: AuthContext = { ...auth, kind, permissions: await permissions.effective(auth) };
+    // Nearly always cached: no await (a promise and a microtask turn per request) when it is.
+    const known = permissions.cachedEffective(auth);
+    const full: AuthContext = { ...auth, kind, permissions: known ?? (await permissions.effective(auth)) };
     request.auth = full;
     return full;
   }

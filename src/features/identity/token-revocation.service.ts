@@ -29,6 +29,11 @@ export interface TokenRevocation {
   isTokenDenied(jti: string): Promise<boolean>;
   /** The user's current auth state, or null when the user no longer exists. */
   userState(userId: string): Promise<UserAuthState | null>;
+  /**
+   * `userState` from the cache alone, without waiting: undefined when it would need a query (or
+   * before the invalidation subscription is up). For the hot path of every authenticated request.
+   */
+  cachedUserState(userId: string): UserAuthState | null | undefined;
   /** Call after changing a user's role, activity, tokens_valid_after or deleting it. */
   invalidateUser(userId: string): Promise<void>;
 }
@@ -39,6 +44,7 @@ export function createTokenRevocation(deps: Pick<Deps, 'db' | 'kv' | 'config'>):
   // it read: it may predate the change.
   let epoch = 0;
   let subscription: Promise<void> | null = null;
+  let subscribed = false;
 
   function forget(userId: string): void {
     cache.delete(userId);
@@ -46,7 +52,11 @@ export function createTokenRevocation(deps: Pick<Deps, 'db' | 'kv' | 'config'>):
   }
 
   function subscribe(): Promise<void> {
-    subscription ??= deps.kv.subscribe(STATE_CHANNEL, (userId) => forget(userId));
+    subscription ??= deps.kv
+      .subscribe(STATE_CHANNEL, (userId) => forget(userId))
+      .then(() => {
+        subscribed = true;
+      });
     return subscription;
   }
 
@@ -80,6 +90,12 @@ export function createTokenRevocation(deps: Pick<Deps, 'db' | 'kv' | 'config'>):
         cache.set(userId, { state, until: Date.now() + STATE_TTL_MS });
       }
       return state;
+    },
+
+    cachedUserState(userId) {
+      if (!subscribed) return undefined;
+      const hit = cache.get(userId);
+      return hit && hit.until > Date.now() ? hit.state : undefined;
     },
 
     async invalidateUser(userId) {

@@ -14,6 +14,22 @@ import type { RequestMeta } from './identity.types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Public forms of rows held by the user-state cache: GET /users/me shows the same cached row on
+ * every call, and its four dates need formatting only once. A changed user is a new row object.
+ */
+const publicForms = new WeakMap<usersRepo.UserRow, PublicUser>();
+
+/** The public form of a cached row (see publicForms); callers must not change it. */
+function cachedPublicUser(row: usersRepo.UserRow): PublicUser {
+  let user = publicForms.get(row);
+  if (user === undefined) {
+    user = Object.freeze(toPublicUser(row));
+    publicForms.set(row, user);
+  }
+  return user;
+}
+
 export function toPublicUser(row: usersRepo.UserRow): PublicUser {
   return {
     id: row.id,
@@ -104,11 +120,14 @@ export function createUsers(
   return {
     async get(actor, id) {
       checkViewAccess(actor, id);
-      // One's own profile comes from the auth cache (kept fresh by invalidations): no query.
-      const row =
-        id === actor.userId
-          ? ((await revocation.userState(id))?.user ?? null)
-          : await usersRepo.findUserById(deps.db, id);
+      if (id === actor.userId) {
+        // One's own profile comes from the auth cache (kept fresh by invalidations): no query.
+        const cached = revocation.cachedUserState(id);
+        const state = cached !== undefined ? cached : await revocation.userState(id);
+        if (!state) throw identityErrors.userNotFound();
+        return cachedPublicUser(state.user);
+      }
+      const row = await usersRepo.findUserById(deps.db, id);
       if (!row) throw identityErrors.userNotFound();
       return toPublicUser(row);
     },
