@@ -228,7 +228,10 @@ export async function finishAttempt(
     .executeTakeFirst()
     .then(withoutNotice);
   if (row === undefined) return undefined;
-  await trx.deleteFrom('upload_errors').where('upload_id', '=', id).where('attempt', '<>', attempt).execute();
+  // Only earlier attempts can have rows (a later one would have made this update match nothing),
+  // and `<` is a range of the primary key (upload_id, attempt, seq), where `<>` read every row of
+  // this attempt's issues (or the whole table) to find none.
+  await trx.deleteFrom('upload_errors').where('upload_id', '=', id).where('attempt', '<', attempt).execute();
   return row;
 }
 
