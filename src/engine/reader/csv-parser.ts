@@ -30,6 +30,18 @@ const SLICE_COPIES_BELOW = 13;
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /**
+ * A quoted cell already longer (in bytes) than any cell of `maxChars` characters can be: almost
+ * always a quote that is never closed.
+ */
+function unclosedQuote(record: number, maxChars: number): EngineError {
+  return new EngineError(
+    'limit_exceeded',
+    `Record ${record} has a quoted cell longer than ${maxChars.toLocaleString('en-US')} characters; ` +
+      'the file probably has a quote (") that is never closed.',
+  );
+}
+
+/**
  * A byte-level CSV record parser over UTF-8 chunks (RFC 4180 plus what spreadsheets write: CR-only,
  * LF or CRLF record ends, `""` escapes, newlines inside quotes). Fields are decoded straight from
  * byte ranges into fresh strings. A record cut by a chunk end is re-parsed with the next chunk.
@@ -122,6 +134,10 @@ export class CsvRecordParser {
           for (;;) {
             q = buf.indexOf(QUOTE, q);
             if (q === -1 || q + 1 >= len) {
+              // Still open at the chunk end. Past 4 bytes per allowed character the cell is over
+              // the limit whatever follows: fail now, not after re-reading it with every chunk
+              // up to the record limit (an unmatched quote early in a big file, ~6 s for 13 MB).
+              if (len - p > 4 * maxChars) throw unclosedQuote(this.records + 1, maxChars);
               if (!final) break records;
               if (q === -1) q = len;
               break;
@@ -152,7 +168,10 @@ export class CsvRecordParser {
             high |= b;
             p++;
           }
-          if (p === len && !final) break records;
+          if (p === len && !final) {
+            if (p - pos > 4 * maxChars) throw tooLong(maxChars);
+            break records;
+          }
           // Plain ASCII (most cells) is copied as one-byte text without UTF-8 decoding.
           if (p > pos) {
             if (high >= 0x80) value = utf8Slice(buf, pos, p);

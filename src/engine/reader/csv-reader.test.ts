@@ -224,8 +224,41 @@ describe('csv: limits and streaming', () => {
     const path = writeTemp(`a,b\n1,"oops\n${'x,y\n'.repeat(5_000_000)}`, '.csv');
     await expect(readAll(path)).rejects.toMatchObject({
       code: 'limit_exceeded',
-      message: expect.stringMatching(/quote/),
+      message: expect.stringMatching(/record 2 .*quote \(\"\) that is never closed/i),
     });
+  });
+
+  it('stops at the first chunk that proves the open quoted cell too long, not at the end of the file', async () => {
+    // 200 chars allowed: an open quoted cell is certainly too long past 800 bytes. Rows read
+    // before the failure show how far the reader got: the 20 MB of rows after it are never read.
+    const path = writeTemp(`a,b\n1,2\n3,"oops\n${'x,y\n'.repeat(5_000_000)}`, '.csv');
+    const opened = await openSpreadsheet(path, { limits: { maxCellChars: 200 } });
+    try {
+      const error = await (async () => {
+        for await (const batch of opened.rows()) void batch;
+      })().catch((err: unknown) => err);
+      expect(error).toMatchObject({ code: 'limit_exceeded', message: expect.stringMatching(/record 3 /i) });
+      expect(opened.progress().bytesRead).toBeLessThan(4 * 1024 * 1024);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('a quoted cell may hold up to the limit, across many chunks, and still read', async () => {
+    const cell = 'é'.repeat(100_000); // 200,000 bytes, spread over several reads
+    const { rows } = await readAll(writeTemp(`a,b\n1,"${cell}"\n2,3\n`, '.csv'), {
+      limits: { maxCellChars: 100_000 },
+    });
+    expect(values(rows)).toEqual([
+      ['a', 'b'],
+      ['1', cell],
+      ['2', '3'],
+    ]);
+  });
+
+  it('an unquoted cell over the limit fails before the end of a long record', async () => {
+    const path = writeTemp(`a\n${'x'.repeat(3 * 1024 * 1024)}\n`, '.csv');
+    expect(await readError(path, { limits: { maxCellChars: 1000 } })).toBe('limit_exceeded');
   });
 
   it('batches are small and progress counts bytes and records', async () => {
