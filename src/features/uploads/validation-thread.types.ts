@@ -59,7 +59,14 @@ export interface HeadersTask {
   readonly sheet: string | null;
 }
 
-export type ThreadTask = ValidateTask | RowsTask | AnnotateTask | HeadersTask;
+/** Generates and writes the warm-up files (warm-up.ts) in the thread, off the API's event loop. */
+export interface WarmUpFilesTask {
+  readonly mode: 'warm-up-files';
+  readonly paths: { readonly xlsx: string; readonly csv: string };
+  readonly rows: { readonly xlsx: number; readonly csv: number };
+}
+
+export type ThreadTask = ValidateTask | RowsTask | AnnotateTask | HeadersTask | WarmUpFilesTask;
 
 /** Sent after an AnnotateTask: its issues in order, then `end`. */
 export type ParentMessage =
@@ -86,5 +93,6 @@ export type ThreadMessage =
   | { readonly type: 'report'; readonly report: ReportSummary; readonly ms: number }
   | { readonly type: 'rows'; readonly rows: DataRow[]; readonly more: boolean }
   | { readonly type: 'annotated' }
+  | { readonly type: 'written' }
   | { readonly type: 'headers'; readonly headers: (string | null)[] }
   | { readonly type: 'failed'; readonly engine: boolean; readonly code: string; readonly message: string };

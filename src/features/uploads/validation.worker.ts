@@ -25,6 +25,7 @@ import type {
   ValidateTask,
 } from './validation-thread.types.js';
 import { issueCopyText } from './upload-errors.copy.js';
+import { writeWarmUpFiles } from './warm-up.js';
 
 const ISSUE_BATCH = 2000;
 
@@ -161,7 +162,10 @@ async function run(task: ThreadTask): Promise<void> {
     if (task.mode === 'validate') await runValidate(task);
     else if (task.mode === 'rows') await runRows(task);
     else if (task.mode === 'headers') await runHeaders(task);
-    else await runAnnotate(task);
+    else if (task.mode === 'warm-up-files') {
+      await writeWarmUpFiles(task.paths, task.rows);
+      post({ type: 'written' });
+    } else await runAnnotate(task);
   } catch (err) {
     if (isEngineError(err)) post({ type: 'failed', engine: true, code: err.code, message: err.message });
     else
