@@ -360,7 +360,8 @@ const cpuRows: string[][] = [];
 /** Overhead (%) and /health p99 (ms) of every run, per file, for the medians. */
 const runs = new Map<string, { overhead: number[]; paired: number[]; p99: number[] }>();
 /** The highest /health p99 of any run, warm-ups included (the target holds for every run). */
-let highestP99 = 0;
+/** The highest /health p99 of the measured runs and of the warm-ups (the target holds for every run). */
+const highestP99 = { measured: 0, warmUp: 0 };
 try {
   const email = `bench.${Date.now()}@example.test`;
   const session = await call(base, 'POST', '/api/v1/auth/register', null, { email, password: PASSWORD });
@@ -425,8 +426,9 @@ try {
       const jobMs = at(final.finished_at) - at(final.started_at);
       const overhead = ((totalMs - own.ms) / own.ms) * 100;
       const paired = ((totalMs - pairedMs) / pairedMs) * 100;
-      highestP99 = Math.max(highestP99, health.p99);
       const warmUp = run < 0;
+      if (warmUp) highestP99.warmUp = Math.max(highestP99.warmUp, health.p99);
+      else highestP99.measured = Math.max(highestP99.measured, health.p99);
       if (!warmUp) {
         const seen = runs.get(path) ?? { overhead: [], paired: [], p99: [] };
         seen.overhead.push(overhead);
@@ -531,7 +533,10 @@ if (REPEAT > 1) {
     );
   }
 }
-console.log(`/health p99, highest of any run (warm-ups included): ${highestP99} ms`);
+console.log(
+  `/health p99, highest of any measured run: ${highestP99.measured} ms; of the warm-ups: ${highestP99.warmUp} ms ` +
+    "(the first upload after start overlaps the server's own ~3 s validation-thread warm-up)",
+);
 console.log(
   '\nupload: HTTP transfer + storage + sniff + transaction; queued: until a worker picked the job up;' +
     '\njob: validation in the worker thread + COPY of issues + result transaction.' +
