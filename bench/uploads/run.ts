@@ -359,7 +359,6 @@ const results: string[][] = [];
 const cpuRows: string[][] = [];
 /** Overhead (%) and /health p99 (ms) of every run, per file, for the medians. */
 const runs = new Map<string, { overhead: number[]; paired: number[]; p99: number[] }>();
-/** The highest /health p99 of any run, warm-ups included (the target holds for every run). */
 /** The highest /health p99 of the measured runs and of the warm-ups (the target holds for every run). */
 const highestP99 = { measured: 0, warmUp: 0 };
 try {
