@@ -224,7 +224,7 @@ describe('csv: limits and streaming', () => {
     const path = writeTemp(`a,b\n1,"oops\n${'x,y\n'.repeat(5_000_000)}`, '.csv');
     await expect(readAll(path)).rejects.toMatchObject({
       code: 'limit_exceeded',
-      message: expect.stringMatching(/record 2 .*quote \(\"\) that is never closed/i),
+      message: expect.stringMatching(/record 2 .*quote \("\) that is never closed/i),
     });
   });
 
