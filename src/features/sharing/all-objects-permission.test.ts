@@ -1,20 +1,14 @@
 /** "Everyone's objects" (upload.all, schema.all, webhook.all) is a permission, not a role check. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app.js';
 import { makeUser, type Principal } from '../access/access.test-support.js';
 import { call } from '../identity/identity.test-support.js';
-import { newSchema, newUpload, ids, startSharingApp } from './sharing.test-support.js';
+import { newSchema, newUpload, ids, useSharingApp } from './sharing.test-support.js';
 
+const app = useSharingApp();
 let t: TestApp;
 let admin: Principal;
-
-beforeAll(async () => {
-  ({ t, admin } = await startSharingApp());
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(() => ({ t, admin } = app.current()));
 
 describe('"everyone\'s objects" is a permission', () => {
   it("a per-user grant of upload.all lets a plain user see everyone's uploads", async () => {

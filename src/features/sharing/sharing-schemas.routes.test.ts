@@ -3,23 +3,17 @@
  * lists, by id and in its read-only sub-resources, and can never change or delete it. Every change
  * of sharing is audited with the request's ip, user agent and request id.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app.js';
 import { makeService, makeUser, type Principal } from '../access/access.test-support.js';
 import { call } from '../identity/identity.test-support.js';
 import { ORDERS_SCHEMA } from '../uploads/uploads.test-support.js';
-import { UA, newSchema, ids, auditRows, emailOf, startSharingApp } from './sharing.test-support.js';
+import { UA, newSchema, ids, auditRows, emailOf, useSharingApp } from './sharing.test-support.js';
 
+const app = useSharingApp();
 let t: TestApp;
 let admin: Principal;
-
-beforeAll(async () => {
-  ({ t, admin } = await startSharingApp());
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(() => ({ t, admin } = app.current()));
 
 describe('sharing a schema', () => {
   it('lets a guest see a shared schema (list, by id, versions, template) and nothing else', async () => {

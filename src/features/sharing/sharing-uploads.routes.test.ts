@@ -3,22 +3,16 @@
  * lists, by id and in its read-only sub-resources, and can never change or delete it. Every change
  * of sharing is audited with the request's ip, user agent and request id.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../test/app.js';
 import { makeUser, type Principal } from '../access/access.test-support.js';
 import { call } from '../identity/identity.test-support.js';
-import { UA, newSchema, newUpload, ids, auditRows, startSharingApp } from './sharing.test-support.js';
+import { UA, newSchema, newUpload, ids, auditRows, useSharingApp } from './sharing.test-support.js';
 
+const app = useSharingApp();
 let t: TestApp;
 let admin: Principal;
-
-beforeAll(async () => {
-  ({ t, admin } = await startSharingApp());
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(() => ({ t, admin } = app.current()));
 
 describe('sharing an upload', () => {
   it('shows a shared upload to the grantee (list, by id) but never lets it change or delete it', async () => {

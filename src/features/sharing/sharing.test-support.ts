@@ -1,5 +1,5 @@
 /** Shared set-up and helpers of the sharing tests (sharing-*.routes.test.ts). */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
 import { registerJobHandlers } from '../../jobs/index.js';
 import { makeAdmin, type Principal } from '../access/access.test-support.js';
@@ -8,16 +8,31 @@ import { multipartBody, ORDERS_SCHEMA, ordersCsv, waitForUpload } from '../uploa
 
 export const UA = { 'user-agent': 'sharing-test/1.0' };
 
-/** An app with its job worker running (uploads validate) and an admin to make users with. */
-export async function startSharingApp(): Promise<{ t: TestApp; admin: Principal }> {
-  const t = await buildTestApp({
-    ...RELAXED_LIMITS,
-    RATE_LIMIT_EXPORT: '100000',
-    JOB_POLL_INTERVAL_MS: '500',
+/**
+ * Starts an app with its job worker running (uploads validate) and an admin to make users with,
+ * before the file's tests, and closes it after them. `current()` is valid inside the tests.
+ */
+export function useSharingApp(): { current(): { t: TestApp; admin: Principal } } {
+  let started: { t: TestApp; admin: Principal } | undefined;
+  beforeAll(async () => {
+    const t = await buildTestApp({
+      ...RELAXED_LIMITS,
+      RATE_LIMIT_EXPORT: '100000',
+      JOB_POLL_INTERVAL_MS: '500',
+    });
+    registerJobHandlers(t.deps.queue, t.deps);
+    await t.deps.queue.start();
+    started = { t, admin: await makeAdmin(t) };
   });
-  registerJobHandlers(t.deps.queue, t.deps);
-  await t.deps.queue.start();
-  return { t, admin: await makeAdmin(t) };
+  afterAll(async () => {
+    await started?.t.close();
+  });
+  return {
+    current() {
+      if (started === undefined) throw new Error('the sharing test app is not started');
+      return started;
+    },
+  };
 }
 
 export async function newSchema(t: TestApp, owner: Principal, name = 'Orders'): Promise<string> {
