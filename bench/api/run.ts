@@ -3,7 +3,11 @@
  * (when installed: `apt-get install wrk`) or autocannon, then prints a table of req/s, p50 and p99.
  *
  *   npx tsx bench/api/run.ts [--duration 10] [--warmup 15] [--connections 64] [--dist] [--log-level info]
- *                            [--tool wrk|autocannon]
+ *                            [--tool wrk|autocannon] [--only health,me,login,mixed] [--repeat 1]
+ *
+ * `--repeat N` measures everything N times on the same warm server and prints each row's median
+ * and range, and the login / bare ratio of every round (each against the bare rates measured
+ * around it) with their median: on a shared 2-core machine single runs move by ±10-30%.
  *
  * The load generator shares the two cores with the server, so its own CPU comes off the server's
  * figures: wrk (C, one thread) costs a fraction of what autocannon (JavaScript) does per request,
@@ -41,6 +45,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     tool: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const DURATION = Number(args.duration);
@@ -50,6 +55,8 @@ const DURATION = Number(args.duration);
  */
 const WARMUP = Number(args.warmup);
 const CONNECTIONS = Number(args.connections);
+const REPEAT = Number(args.repeat);
+if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new Error('--repeat must be a positive integer');
 const PASSWORD = 'Bench-Passphrase-0123';
 
 /** 1-minute load average when the run began: other work on the machine skews every number. */
@@ -63,6 +70,8 @@ interface Row {
   p99: number;
   errors: number;
   target: string;
+  /** With --repeat: the lowest and highest req/s of the rounds. */
+  range?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -254,12 +263,25 @@ async function aroundBare(during: () => Promise<Row>): Promise<Row[]> {
   return [mean(before[0], after[1]), mean(before[1], after[0]), row];
 }
 
-function printTable(rows: Row[]): void {
-  const header = ['benchmark', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'target'];
+/** With `summary`, req/s is the rounds' median with its range, p50 the median, p99 the highest. */
+function printTable(rows: Row[], summary = false): void {
+  const header = summary
+    ? [
+        'benchmark',
+        'conns',
+        'req/s (median)',
+        'range',
+        'p50 ms (median)',
+        'p99 ms (highest)',
+        'errors',
+        'target',
+      ]
+    : ['benchmark', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'target'];
   const lines = rows.map((r) => [
     r.name,
     String(r.connections),
     r.rps.toFixed(0),
+    ...(summary ? [r.range ?? ''] : []),
     String(r.p50),
     String(r.p99),
     String(r.errors),
@@ -285,7 +307,7 @@ async function main(): Promise<void> {
     `starting intake serve on ${base} (${args.dist ? 'dist' : 'tsx'}, LOG_LEVEL=${args['log-level']}) ...`,
   );
   const server = await startServer(port);
-  const rows: Row[] = [];
+  const rounds: Row[][] = [];
   const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   try {
     const email = `bench-${Date.now()}@example.com`;
@@ -310,31 +332,37 @@ async function main(): Promise<void> {
       url: `${base}/api/v1/users/me`,
       headers: { authorization: `Bearer ${token}` },
     };
-    if (want('health')) {
-      if (WARMUP > 0) await warm(healthOpts);
-      rows.push(await load('GET /health', 'p99 < 25 ms', healthOpts));
-    }
-    if (want('me')) {
-      if (WARMUP > 0) await warm(meOpts);
-      rows.push(await load('GET /api/v1/users/me', '≥ 10,000 req/s, p99 < 25 ms', meOpts));
-    }
-    if (want('login') || want('mixed')) {
-      // At ~150 logins/s the login path needs a while before V8 has optimised it (measured: the
-      // first 10 s run ~10% slower than the next); a long-running server is always past that.
-      if (WARMUP > 0) await load('warm-up', '', { ...loginOpts, duration: WARMUP });
-    }
-    if (want('login')) {
-      rows.push(
-        ...(await aroundBare(() => load('POST /api/v1/auth/login', 'within 15% of bare', loginOpts))),
-      );
-    }
-    if (want('mixed')) {
-      // Both at once: logins saturate the hash pool while /health must stay fast.
-      const [login, health] = await Promise.all([
-        load('  login (under mixed load)', '', loginOpts),
-        load('  /health while logins run', 'p99 < 25 ms', { url: `${base}/health`, connections: 8 }),
-      ]);
-      rows.push(login, health);
+    for (let round = 0; round < REPEAT; round++) {
+      const rows: Row[] = [];
+      if (want('health')) {
+        if (WARMUP > 0) await warm(healthOpts);
+        rows.push(await load('GET /health', 'p99 < 25 ms', healthOpts));
+      }
+      if (want('me')) {
+        if (WARMUP > 0) await warm(meOpts);
+        rows.push(await load('GET /api/v1/users/me', '≥ 10,000 req/s, p99 < 25 ms', meOpts));
+      }
+      if ((want('login') || want('mixed')) && WARMUP > 0) {
+        // At ~150 logins/s the login path needs a while before V8 has optimised it (measured: the
+        // first 10 s run ~10% slower than the next); a long-running server is always past that.
+        // Later rounds only re-warm it after the /health and users/me runs in between.
+        await load('warm-up', '', { ...loginOpts, duration: round === 0 ? WARMUP : Math.ceil(WARMUP / 3) });
+      }
+      if (want('login')) {
+        rows.push(
+          ...(await aroundBare(() => load('POST /api/v1/auth/login', 'within 15% of bare', loginOpts))),
+        );
+      }
+      if (want('mixed')) {
+        // Both at once: logins saturate the hash pool while /health must stay fast.
+        const [login, health] = await Promise.all([
+          load('  login (under mixed load)', '', loginOpts),
+          load('  /health while logins run', 'p99 < 25 ms', { url: `${base}/health`, connections: 8 }),
+        ]);
+        rows.push(login, health);
+      }
+      rounds.push(rows);
+      if (REPEAT > 1) console.log(`round ${round + 1}/${REPEAT} done${ratioText(rows)}`);
     }
   } finally {
     server.kill('SIGTERM');
@@ -344,14 +372,54 @@ async function main(): Promise<void> {
     `\nnode ${process.version}, ${availableParallelism()} CPUs, ${DURATION} s per run, ` +
       `${WARMUP} s login warm-up, load generator ${tool}, UV_THREADPOOL_SIZE=${poolSize}, load average at start ${loadAtStart}, at end ${loadavg()[0].toFixed(1)}`,
   );
-  printTable(rows);
-  const bare = rows.filter((r) => r.name.startsWith('bare')).sort((a, b) => b.rps - a.rps)[0];
-  const login = rows.find((r) => r.name === 'POST /api/v1/auth/login');
-  if (bare && login) {
+  if (rounds.length === 1) {
+    printTable(rounds[0]);
+    const ratio = loginRatio(rounds[0]);
+    if (ratio !== null) console.log(`login / bare hash rate: ${ratio.toFixed(0)}% (of the faster bare row)`);
+    return;
+  }
+  printTable(summarise(rounds), true);
+  const ratios = rounds.map(loginRatio).filter((r): r is number => r !== null);
+  if (ratios.length > 0) {
     console.log(
-      `login / bare hash rate: ${((login.rps / bare.rps) * 100).toFixed(0)}% (of the faster bare row)`,
+      `login / bare hash rate per round: ${ratios.map((r) => `${r.toFixed(0)}%`).join(', ')}; ` +
+        `median ${median(ratios).toFixed(0)}% (each round against the faster bare row measured around it)`,
     );
   }
+}
+
+/** Logins per second over the faster bare rate of the same round, in percent; null without both. */
+function loginRatio(rows: Row[]): number | null {
+  const bare = rows.filter((r) => r.name.startsWith('bare')).sort((a, b) => b.rps - a.rps)[0];
+  const login = rows.find((r) => r.name === 'POST /api/v1/auth/login');
+  return bare && login ? (login.rps / bare.rps) * 100 : null;
+}
+
+function ratioText(rows: Row[]): string {
+  const ratio = loginRatio(rows);
+  return ratio === null ? '' : `: login / bare ${ratio.toFixed(0)}%`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One row per benchmark: median req/s (with the range), median p50, highest p99, all errors. */
+function summarise(rounds: Row[][]): Row[] {
+  return rounds[0].map((first, i) => {
+    const same = rounds.map((rows) => rows[i]);
+    const rps = same.map((r) => r.rps);
+    return {
+      ...first,
+      rps: median(rps),
+      range: `${Math.min(...rps).toFixed(0)}–${Math.max(...rps).toFixed(0)}`,
+      p50: Math.round(median(same.map((r) => r.p50))),
+      p99: Math.max(...same.map((r) => r.p99)),
+      errors: same.reduce((sum, r) => sum + r.errors, 0),
+    };
+  });
 }
 
 await main();
