@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Deps } from '../deps.js';
+import { runPeriodically } from '../lib/periodic.js';
 import type { AccessService } from '../features/access/index.js';
 import type { AuthContext, IdentityService } from '../features/identity/index.js';
 import { setAssetUrls } from './asset-urls.js';
@@ -89,11 +90,16 @@ const plugin: FastifyPluginAsync<WebPluginOptions> = async (app, options) => {
     },
   );
 
-  const sweep = setInterval(() => {
-    sessions.sweep().catch((err: unknown) => deps.logger.warn({ err }, 'web session sweep failed'));
-  }, SWEEP_EVERY_MS);
-  sweep.unref();
-  app.addHook('onClose', async () => clearInterval(sweep));
+  const stopSweep = runPeriodically(
+    {
+      name: 'web session sweep',
+      everyMs: SWEEP_EVERY_MS,
+      firstAfterMs: SWEEP_EVERY_MS,
+      run: async () => void (await sessions.sweep()),
+    },
+    deps.logger,
+  );
+  app.addHook('onClose', async () => stopSweep());
 
   const context: WebContext = {
     deps,
