@@ -1,5 +1,10 @@
-/** `intake createadmin` and `intake keys` as a user runs them: a real process on a real database. */
+/**
+ * `intake createadmin`, `intake keys` and `intake flushexpiredtokens` as a user runs them: a real
+ * process on a real database.
+ */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/db.js';
 
@@ -106,4 +111,44 @@ describe('intake keys rotate', () => {
     expect(rows.filter((r) => r.retired_at === null)).toHaveLength(1);
     expect(rows.find((r) => r.kid === firstKid)?.expires_at).not.toBeNull();
   });
+});
+
+describe('intake flushexpiredtokens', () => {
+  it(
+    'deletes the tokens of expired families only and says how many (exit 0)',
+    { timeout: 90_000 },
+    async () => {
+      const user = await database.db
+        .insertInto('users')
+        .values({ id: uuidv7(), email: `flush-${Date.now()}@example.test`, password_hash: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const token = (familyId: string, expiresAt: Date) => ({
+        id: uuidv7(),
+        token_hash: randomBytes(32),
+        family_id: familyId,
+        user_id: user.id,
+        parent_id: null,
+        family_expires_at: expiresAt,
+      });
+      const expired = uuidv7();
+      const live = uuidv7();
+      await database.db
+        .insertInto('refresh_tokens')
+        .values([
+          token(expired, new Date(Date.now() - 60_000)),
+          token(expired, new Date(Date.now() - 60_000)),
+          token(live, new Date(Date.now() + 3_600_000)),
+        ])
+        .execute();
+      const res = await intake(['flushexpiredtokens'], null);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout).toBe('Deleted 2 expired refresh tokens.\n');
+      const left = await database.db.selectFrom('refresh_tokens').select('family_id').execute();
+      expect(left.map((r) => r.family_id)).toEqual([live]);
+      const again = await intake(['flushexpiredtokens'], null);
+      expect(again.stdout).toBe('Deleted 0 expired refresh tokens.\n');
+    },
+  );
 });

@@ -37,7 +37,15 @@ const paths = commandPaths(buildProgram());
 describe('intake command tree', () => {
   it('has the platform commands', () => {
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['serve', 'migrate', 'openapi', 'createadmin', 'keys', 'keys rotate']),
+      expect.arrayContaining([
+        'serve',
+        'migrate',
+        'openapi',
+        'createadmin',
+        'keys',
+        'keys rotate',
+        'flushexpiredtokens',
+      ]),
     );
   });
 

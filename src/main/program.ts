@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createadminCommand } from '../cli/createadmin.command.js';
 import { inferCommand } from '../cli/infer.command.js';
+import { flushExpiredTokensCommand } from '../cli/flushexpiredtokens.command.js';
 import { keysCommand } from '../cli/keys.command.js';
 import { migrateCommand } from '../cli/migrate.command.js';
 import { openapiCommand } from '../cli/openapi.command.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   program.addCommand(workerCommand());
   program.addCommand(createadminCommand());
   program.addCommand(keysCommand());
+  program.addCommand(flushExpiredTokensCommand());
 
   // The spreadsheet engine's doors: no database, no server.
   program.addCommand(validateCommand());

@@ -6,11 +6,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Deps } from '../../deps.js';
+import { runPeriodically } from '../../lib/periodic.js';
 import authenticatePlugin, { bearerAuthenticator, type Authenticator } from './authenticate.plugin.js';
 import { authRoutes } from './auth.routes.js';
 import { createIdentityService, type IdentityService } from './identity.service.js';
 import { UserSchema } from './identity.schemas.js';
 import { jwksRoutes } from './jwks.routes.js';
+import { deleteExpiredRefreshTokens } from './refresh-tokens.repository.js';
 import { usersRoutes } from './users.routes.js';
 
 export {
@@ -22,6 +24,7 @@ export { requireAuth, requireRole, type Authenticator, type AuthOutcome } from '
 export type { AuthContext, PublicUser, TokenPair, UserRole } from './identity.types.js';
 export type { UserDeletionHook } from './users.service.js';
 export { USER_ROLES } from './identity.types.js';
+export { deleteExpiredRefreshTokens as flushExpiredRefreshTokens } from './refresh-tokens.repository.js';
 
 export interface IdentityPluginOptions {
   deps: Deps;
@@ -45,6 +48,28 @@ const plugin: FastifyPluginAsync<IdentityPluginOptions> = async (app, options) =
   await app.register(authRoutes, { service });
   await app.register(usersRoutes, { service });
   await app.register(jwksRoutes, { service });
+
+  // Refresh tokens stay after use (reuse detection needs them) until their family expires; then
+  // nothing can accept them, so they are deleted: hourly, like simplejwt's flushexpiredtokens
+  // without the cron job.
+  const { deps } = options;
+  let stopSweep: (() => void) | null = null;
+  app.addHook('onReady', async () => {
+    stopSweep = runPeriodically(
+      {
+        name: 'expired refresh token sweep',
+        everyMs: REFRESH_SWEEP_EVERY_MS,
+        async run() {
+          const deleted = await deleteExpiredRefreshTokens(deps.db);
+          if (deleted > 0) deps.logger.info({ deleted }, 'expired refresh tokens deleted');
+        },
+      },
+      deps.logger,
+    );
+  });
+  app.addHook('onClose', async () => stopSweep?.());
 };
+
+const REFRESH_SWEEP_EVERY_MS = 60 * 60_000;
 
 export const identityPlugin = fp(plugin, { name: 'intake-identity', fastify: '5.x' });

@@ -109,3 +109,31 @@ export async function revokeUserFamilies(
   if (keepFamilyId) query = query.where('family_id', '!=', keepFamilyId);
   await query.execute();
 }
+
+/**
+ * Deletes the tokens of expired families, oldest first (ids are UUID v7, so the primary key walks
+ * them in creation order and the statement needs no index of its own), `batchSize` rows per
+ * statement so a large backlog never holds long locks; returns how many went. An expired token
+ * answers a refresh exactly like an unknown one, so nothing a client sees changes.
+ */
+export async function deleteExpiredRefreshTokens(db: Executor, batchSize = 5_000): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom('refresh_tokens')
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('refresh_tokens')
+          .select('id')
+          .where('family_expires_at', '<=', sql<Date>`now()`)
+          .orderBy('id')
+          .limit(batchSize),
+      )
+      .executeTakeFirst();
+    const batch = Number(result.numDeletedRows);
+    deleted += batch;
+    if (batch < batchSize) return deleted;
+  }
+}
