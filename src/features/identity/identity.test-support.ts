@@ -43,6 +43,11 @@ export async function call(
   };
 }
 
+/** POST /api/v1/auth/refresh with `refreshToken`. */
+export function refreshWith(app: FastifyInstance, refreshToken: string): Promise<JsonResponse> {
+  return call(app, 'POST', '/api/v1/auth/refresh', { body: { refresh_token: refreshToken } });
+}
+
 export interface Session {
   email: string;
   password: string;

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
-import { call, RELAXED_LIMITS, registerUser } from './identity.test-support.js';
+import { call, RELAXED_LIMITS, refreshWith, registerUser } from './identity.test-support.js';
 import { deleteExpiredRefreshTokens } from './refresh-tokens.repository.js';
 import { hashRefreshToken } from './sessions.service.js';
 
@@ -14,8 +14,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const refresh = (token: string) =>
-  call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refresh_token: token } });
+const refresh = (token: string) => refreshWith(t.app, token);
 
 /** A registered user's family, rotated `rotations` times: every token of it, oldest first. */
 async function family(

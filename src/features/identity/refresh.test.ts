@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
 import { createIdentityService } from './identity.service.js';
 import { hashRefreshToken } from './sessions.service.js';
-import { call, RELAXED_LIMITS, registerUser } from './identity.test-support.js';
+import { RELAXED_LIMITS, refreshWith, registerUser } from './identity.test-support.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,8 +14,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const refresh = (token: string) =>
-  call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refresh_token: token } });
+const refresh = (token: string) => refreshWith(t.app, token);
 
 async function rowOf(token: string) {
   return t.deps.db
