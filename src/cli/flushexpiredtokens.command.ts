@@ -11,9 +11,9 @@ export function flushExpiredTokensCommand(): Command {
     .description('Delete expired refresh tokens (serve also does this every hour).')
     .action(async () => {
       installSignalHandlers();
-      const { flushExpiredRefreshTokens } = await import('../features/identity/index.js');
+      const { deleteExpiredRefreshTokens } = await import('../features/identity/index.js');
       await withDeps(async (deps) => {
-        const deleted = await flushExpiredRefreshTokens(deps.db);
+        const deleted = await deleteExpiredRefreshTokens(deps.db);
         process.stdout.write(`Deleted ${deleted} expired refresh token${deleted === 1 ? '' : 's'}.\n`);
       });
     });

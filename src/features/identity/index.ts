@@ -24,7 +24,7 @@ export { requireAuth, requireRole, type Authenticator, type AuthOutcome } from '
 export type { AuthContext, PublicUser, TokenPair, UserRole } from './identity.types.js';
 export type { UserDeletionHook } from './users.service.js';
 export { USER_ROLES } from './identity.types.js';
-export { deleteExpiredRefreshTokens as flushExpiredRefreshTokens } from './refresh-tokens.repository.js';
+export { deleteExpiredRefreshTokens } from './refresh-tokens.repository.js';
 
 export interface IdentityPluginOptions {
   deps: Deps;
