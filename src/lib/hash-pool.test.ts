@@ -67,6 +67,86 @@ describe('hash pool', () => {
     expect(settled.some((r) => r.status === 'rejected' && r.reason instanceof HashThreadError)).toBe(true);
   });
 
+  describe('in a flood, finished jobs settle together', () => {
+    const DEFAULT = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+    /** Counts event-loop turns, so "settled together" means "in the same turn", not a timing. */
+    function turnCounter(): { now(): number; stop(): void } {
+      let turn = 0;
+      let running = true;
+      const next = (): void => {
+        turn++;
+        if (running) setImmediate(next);
+      };
+      setImmediate(next);
+      return { now: () => turn, stop: () => (running = false) };
+    }
+
+    async function settleTurns(own: ReturnType<typeof createHashPool>, jobs: number): Promise<number[]> {
+      await own.hash('warm', FAST); // the thread is up before the timed part
+      const turns = turnCounter();
+      try {
+        const settled = Array.from({ length: jobs }, (_, i) =>
+          own.hash(`flood ${i}`, DEFAULT).then((phc) => {
+            expect(phc).toMatch(/^\$argon2id\$/);
+            return turns.now();
+          }),
+        );
+        return await Promise.all(settled);
+      } finally {
+        turns.stop();
+        await own.close();
+      }
+    }
+
+    it('holds results while the thread has a backlog, and lets them all go when it runs low', async () => {
+      // One thread, four jobs: the first two finish with work still queued behind the running one
+      // and are held; the third finds only the last job left and settles with them.
+      const turns = await settleTurns(createHashPool(1, { batchMs: 60_000 }), 4);
+      expect(turns[0]).toBe(turns[2]);
+      expect(turns[1]).toBe(turns[2]);
+      expect(turns[3]).toBeGreaterThan(turns[2]);
+    });
+
+    it('holds a result no longer than batchMs', async () => {
+      // Ten jobs of ~15-30 ms each on one thread: a 30 ms hold lets the first go long before the
+      // backlog runs low, where a long hold (test above) keeps it until the eighth.
+      const turns = await settleTurns(createHashPool(1, { batchMs: 30 }), 10);
+      expect(turns[0]).toBeLessThan(turns[7]);
+    });
+
+    it('settles every result in its own turn with batchMs 0', async () => {
+      const turns = await settleTurns(createHashPool(1, { batchMs: 0 }), 4);
+      expect(new Set(turns).size).toBe(4);
+    });
+
+    it('never holds a job that had no backlog behind it', async () => {
+      const own = createHashPool(2, { batchMs: 60_000 });
+      const phc = await own.hash('alone', FAST); // would time out if held for a minute
+      expect(await own.verify(phc, 'alone')).toBe(true);
+      await own.close();
+    });
+
+    it('answers held results when closed, and fails only the jobs not yet done', async () => {
+      const own = createHashPool(1, { batchMs: 60_000 });
+      await own.hash('warm', FAST);
+      const slow = { ...FAST, memoryCost: 65536, timeCost: 12 };
+      const quick = own.hash('quick', FAST);
+      const rest = [own.hash('slow 1', slow), own.hash('slow 2', slow)];
+      const restSettled = Promise.allSettled(rest);
+      await new Promise((r) => setTimeout(r, 300)); // 'quick' is done and held; 'slow 1' runs
+      await own.close();
+      await expect(quick).resolves.toMatch(/^\$argon2id\$/);
+      const results = await restSettled;
+      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof HashThreadError)).toBe(true);
+    });
+
+    it('rejects a negative or non-numeric batchMs', () => {
+      expect(() => createHashPool(1, { batchMs: -1 })).toThrow(RangeError);
+      expect(() => createHashPool(1, { batchMs: Number.NaN })).toThrow(RangeError);
+    });
+  });
+
   it('never keeps a process alive: a script that hashes once exits on its own', async () => {
     const script = `
       import { createHashPool } from ${JSON.stringify(fileURLToPath(new URL('./hash-pool.ts', import.meta.url)))};

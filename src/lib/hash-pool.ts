@@ -13,6 +13,15 @@
  * Threads start as needed (one while jobs come one at a time, up to one per CPU in a flood), are
  * unref'd while they have no work (an idle pool never keeps a
  * process alive), and a thread that dies fails its queued jobs and is replaced on the next call.
+ *
+ * In a flood, finished jobs are handed back in small batches. While every thread still has a job
+ * queued behind the one it is running, a result waits up to `batchMs` (default 20 ms) for others,
+ * and they all settle together. The event loop then runs several logins' database writes,
+ * responses and next lookups per wakeup instead of one. On a 2-core VM, where each wakeup finds the
+ * caches cold after Argon2 has streamed 19 MiB through them, this cut the event loop's CPU per
+ * login from 1.6–2.2 ms to 1.2–1.5 ms (bench/api). The wait only happens when the caller's job sat
+ * in a queue for at least one hash already, and it never idles a thread: each has queued work for
+ * longer than the wait. Otherwise (and with `batchMs: 0`) a result settles the moment it arrives.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -76,10 +85,36 @@ interface Thread {
   readonly pending: Map<number, Pending>;
 }
 
-export function createHashPool(size: number = availableParallelism()): HashPool {
+export interface HashPoolOptions {
+  /** Longest a finished job waits to settle with others while every thread has a backlog; 0: never. */
+  readonly batchMs?: number;
+}
+
+export function createHashPool(
+  size: number = availableParallelism(),
+  { batchMs = 20 }: HashPoolOptions = {},
+): HashPool {
   if (!Number.isInteger(size) || size < 1) throw new RangeError('size must be a positive integer');
+  if (!Number.isFinite(batchMs) || batchMs < 0) throw new RangeError('batchMs must be a number >= 0');
   const threads: Thread[] = [];
   let nextId = 1;
+  /** Finished jobs waiting to settle together, oldest first. */
+  const held: (() => void)[] = [];
+  let heldTimer: NodeJS.Timeout | null = null;
+
+  function settleHeld(): void {
+    if (heldTimer) clearTimeout(heldTimer);
+    heldTimer = null;
+    for (const settle of held.splice(0)) settle();
+  }
+
+  /** Settles now, or holds while every thread has a job queued behind its running one. */
+  function deliver(settle: () => void): void {
+    held.push(settle);
+    const backlogged = batchMs > 0 && threads.every((t) => t.pending.size >= 2);
+    if (!backlogged) settleHeld();
+    else heldTimer ??= setTimeout(settleHeld, batchMs);
+  }
 
   function fail(thread: Thread, err: HashThreadError): void {
     const at = threads.indexOf(thread);
@@ -97,8 +132,7 @@ export function createHashPool(size: number = availableParallelism()): HashPool 
       if (!job) return;
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) worker.unref();
-      if (reply.ok) job.resolve(reply.value);
-      else job.reject(new Error(reply.message));
+      deliver(reply.ok ? () => job.resolve(reply.value) : () => job.reject(new Error(reply.message)));
     });
     worker.on('error', (err) =>
       fail(thread, new HashThreadError(`password hashing thread failed: ${err.message}`)),
@@ -138,6 +172,7 @@ export function createHashPool(size: number = availableParallelism()): HashPool 
       return threads.length;
     },
     async close() {
+      settleHeld(); // finished work is answered, not failed
       const closing = threads.splice(0);
       for (const thread of closing) fail(thread, new HashThreadError('password hashing pool closed'));
       await Promise.all(closing.map((thread) => thread.worker.terminate()));
