@@ -12,6 +12,7 @@ import { validatePassword } from '../../lib/password-validator.js';
 import { recordEvent } from '../events/index.js';
 import { ANONYMOUS_ACTOR, recordAudit, toAuditRow, type AuditActor } from '../audit/index.js';
 import { identityErrors } from './identity.errors.js';
+import { createLoginWriter } from './login-writer.js';
 import type { AuthContext, PublicUser, RequestMeta, TokenPair, UserRole } from './identity.types.js';
 import type { EmailRateLimiter } from './rate-limit.service.js';
 import type { Sessions } from './sessions.service.js';
@@ -67,6 +68,7 @@ export function createAccounts(
   rateLimiter: EmailRateLimiter,
 ): Accounts {
   const rules = { minLength: deps.config.passwordMinLength };
+  const loginWriter = createLoginWriter(deps.db);
   let dummyHash: Promise<string> | null = null;
   // Made up front so the first unknown-email login costs no more than any other.
   const makeDummyHash = (): Promise<string> => (dummyHash ??= hasher.hash(randomBytes(16).toString('hex')));
@@ -154,7 +156,7 @@ export function createAccounts(
       if (!ok || !row.is_active) return failed(row.id, ok ? 'inactive' : 'wrong_password');
       const rehash = hasher.needsRehash(row.password_hash) ? await hasher.hash(password) : null;
       const session = sessions.prepareStart({ id: row.id, role: row.role });
-      await usersRepo.recordLogin(deps.db, {
+      await loginWriter.record({
         id: row.id,
         newPasswordHash: rehash,
         audit: toAuditRow({

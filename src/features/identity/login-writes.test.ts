@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
-import { call, RELAXED_LIMITS, registerUser } from './identity.test-support.js';
+import { toAuditRow } from '../audit/index.js';
+import { call, RELAXED_LIMITS, refreshWith, registerUser } from './identity.test-support.js';
+import { createLoginWriter } from './login-writer.js';
+import { recordLogins, type LoginWrite } from './users.repository.js';
 
-// What one login writes, read back from the tables: the login path's statement is fixed SQL text
-// (users.repository.ts), so these are checked column by column.
+// What logins write, read back from the tables: the login path's statements are fixed SQL text
+// (users.repository.ts), so these are checked column by column, for one login and for a batch.
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp(RELAXED_LIMITS);
@@ -99,5 +103,130 @@ describe('a successful login writes', () => {
       .where('action', 'like', 'auth.login%')
       .execute();
     expect(actions.map((a) => a.action)).toEqual(['auth.login_failed']);
+  });
+});
+
+describe('logins that complete together', () => {
+  /** A login's writes as the login path builds them, for a user and a given details marker. */
+  function loginWrite(userId: string, marker: string, newPasswordHash: string | null = null): LoginWrite {
+    return {
+      id: userId,
+      newPasswordHash,
+      audit: toAuditRow({
+        action: 'auth.login',
+        actor: { userId, kind: 'user' },
+        target: { type: 'user', id: userId },
+        meta: { ip: '198.51.100.4', userAgent: 'batch-test', requestId: marker },
+      }),
+      refreshToken: {
+        id: uuidv7(),
+        token_hash: randomBytes(32),
+        family_id: uuidv7(),
+        user_id: userId,
+        parent_id: null,
+        family_expires_at: new Date(Date.now() + 3_600_000),
+      },
+    };
+  }
+
+  async function auditRows(markers: string[]) {
+    return t.deps.db
+      .selectFrom('audit_events')
+      .select(['request_id', 'actor_user_id', 'created_at', 'user_agent', 'ip'])
+      .where('request_id', 'in', markers)
+      .orderBy('request_id')
+      .execute();
+  }
+
+  async function tokenRows(writes: LoginWrite[]) {
+    return t.deps.db
+      .selectFrom('refresh_tokens')
+      .select(['id', 'user_id', 'family_id', 'parent_id'])
+      .where(
+        'id',
+        'in',
+        writes.map((w) => w.refreshToken.id),
+      )
+      .execute();
+  }
+
+  it('are written by one statement: every row, one transaction (same now()), a rehash kept', async () => {
+    const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
+    const marker = uuidv7();
+    const writes = [
+      loginWrite(a.userId, `${marker}-1`),
+      loginWrite(a.userId, `${marker}-2`, '$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g'),
+      loginWrite(b.userId, `${marker}-3`),
+    ];
+    const writer = createLoginWriter(t.deps.db);
+    await Promise.all(writes.map((w) => writer.record(w))); // same turn: one batch
+
+    const audit = await auditRows(writes.map((w) => w.audit.request_id!));
+    expect(audit.map((r) => r.actor_user_id)).toEqual([a.userId, a.userId, b.userId]);
+    expect(audit.every((r) => r.user_agent === 'batch-test' && r.ip === '198.51.100.4')).toBe(true);
+    // created_at defaults to now(), the transaction's start: equal only within one transaction.
+    expect(new Set(audit.map((r) => r.created_at.getTime())).size).toBe(1);
+
+    const tokens = await tokenRows(writes);
+    expect(tokens).toHaveLength(3);
+    for (const w of writes) {
+      expect(tokens).toContainEqual({
+        id: w.refreshToken.id,
+        user_id: w.id,
+        family_id: w.refreshToken.family_id,
+        parent_id: null,
+      });
+    }
+
+    const users = await t.deps.db
+      .selectFrom('users')
+      .select(['id', 'last_login_at', 'password_hash'])
+      .where('id', 'in', [a.userId, b.userId])
+      .execute();
+    const byId = new Map(users.map((u) => [u.id, u]));
+    expect(byId.get(a.userId)!.password_hash).toBe(writes[1].newPasswordHash);
+    expect(byId.get(b.userId)!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    for (const u of users) expect(u.last_login_at).not.toBeNull();
+  });
+
+  it('one bad login fails alone: the others in its batch are written, nothing of it is', async () => {
+    const s = await registerUser(t.app);
+    const marker = uuidv7();
+    const goneUser = uuidv7(); // no such user: its refresh token breaks the foreign key
+    const writes = [
+      loginWrite(s.userId, `${marker}-1`),
+      loginWrite(goneUser, `${marker}-2`),
+      loginWrite(s.userId, `${marker}-3`),
+    ];
+    const writer = createLoginWriter(t.deps.db);
+    const results = await Promise.allSettled(writes.map((w) => writer.record(w)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' }); // foreign key
+
+    const audit = await auditRows(writes.map((w) => w.audit.request_id!));
+    expect(audit.map((r) => r.request_id)).toEqual([`${marker}-1`, `${marker}-3`]);
+    expect((await tokenRows(writes)).map((r) => r.user_id)).toEqual([s.userId, s.userId]);
+  });
+
+  it('recordLogins commits all of a batch or none of it', async () => {
+    const s = await registerUser(t.app);
+    const marker = uuidv7();
+    const writes = [loginWrite(s.userId, `${marker}-1`), loginWrite(uuidv7(), `${marker}-2`)];
+    await expect(recordLogins(t.deps.db, writes)).rejects.toMatchObject({ code: '23503' });
+    expect(await auditRows(writes.map((w) => w.audit.request_id!))).toEqual([]);
+    expect(await tokenRows(writes)).toEqual([]);
+  });
+
+  it('through the API: concurrent logins all succeed, each with its own working session', async () => {
+    const users = [await registerUser(t.app), await registerUser(t.app)];
+    const responses = await Promise.all(
+      [...users, ...users, ...users].map((u) =>
+        call(t.app, 'POST', '/api/v1/auth/login', { body: { email: u.email, password: u.password } }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(6).fill(200));
+    const refreshTokens = responses.map((r) => r.body.refresh_token as string);
+    expect(new Set(refreshTokens).size).toBe(6);
+    for (const token of refreshTokens) expect((await refreshWith(t.app, token)).status).toBe(200);
   });
 });

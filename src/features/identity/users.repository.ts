@@ -184,15 +184,85 @@ const RECORD_LOGIN_REHASHED = loginStatement(true);
  * (and the rehashed password, if any), its audit row and the new session's first refresh token.
  * PostgreSQL runs every data-modifying CTE to completion, so all three commit or none does.
  */
-export async function recordLogin(
-  db: Executor,
-  login: { id: string; newPasswordHash: string | null; audit: NewAuditRow; refreshToken: NewRefreshToken },
-): Promise<void> {
+export async function recordLogin(db: Executor, login: LoginWrite): Promise<void> {
   const values: unknown[] = [login.id];
   if (login.newPasswordHash !== null) values.push(login.newPasswordHash);
   for (const column of AUDIT_COLUMNS) values.push(login.audit[column]);
   for (const column of TOKEN_COLUMNS) values.push(login.refreshToken[column]);
   await runFixed(db, login.newPasswordHash !== null ? RECORD_LOGIN_REHASHED : RECORD_LOGIN, values);
+}
+
+/** SQL types of the login's columns, for the batched statement's arrays. */
+const AUDIT_TYPES = {
+  id: 'uuid',
+  action: 'text',
+  actor_user_id: 'uuid',
+  actor_token_id: 'uuid',
+  actor_kind: 'text',
+  target_type: 'text',
+  target_id: 'text',
+  ip: 'text',
+  user_agent: 'text',
+  request_id: 'text',
+  details: 'jsonb',
+} as const satisfies Record<(typeof AUDIT_COLUMNS)[number], string>;
+const TOKEN_TYPES = {
+  id: 'uuid',
+  token_hash: 'bytea',
+  family_id: 'uuid',
+  user_id: 'uuid',
+  parent_id: 'uuid',
+  family_expires_at: 'timestamptz',
+} as const satisfies Record<(typeof TOKEN_COLUMNS)[number], string>;
+
+/** `unnest($from::t1[], $from+1::t2[], …)`: one array parameter per column, zipped into rows. */
+const unnestOf = (from: number, types: readonly string[]): string =>
+  `unnest(${types.map((t, i) => `$${from + i}::${t}[]`).join(', ')})`;
+
+/**
+ * Several logins' writes as one statement: the same three writes as RECORD_LOGIN, each column
+ * sent as an array. A user twice in the batch gets one last-login update (the same time).
+ */
+const RECORD_LOGINS = (() => {
+  const audit = 3;
+  const token = audit + AUDIT_COLUMNS.length;
+  return fixedStatement(
+    `with "touched" as (update "users" as u set "last_login_at" = now(), ` +
+      `"password_hash" = coalesce(l."password_hash", u."password_hash") ` +
+      `from (select distinct on ("id") * from unnest($1::uuid[], $2::text[]) as t("id", "password_hash") ` +
+      `order by "id", "password_hash" nulls last) as l where u."id" = l."id" returning u."id"), ` +
+      `"audited" as (insert into "audit_events" (${quoted(AUDIT_COLUMNS)}) ` +
+      `select * from ${unnestOf(
+        audit,
+        AUDIT_COLUMNS.map((c) => AUDIT_TYPES[c]),
+      )} returning "id") ` +
+      `insert into "refresh_tokens" (${quoted(TOKEN_COLUMNS)}) ` +
+      `select * from ${unnestOf(
+        token,
+        TOKEN_COLUMNS.map((c) => TOKEN_TYPES[c]),
+      )}`,
+  );
+})();
+
+/** One successful login's writes (see `recordLogin`). */
+export interface LoginWrite {
+  id: string;
+  newPasswordHash: string | null;
+  audit: NewAuditRow;
+  refreshToken: NewRefreshToken;
+}
+
+/**
+ * Writes several successful logins in one statement (one round trip, one commit): all of them
+ * or, when any row fails (say a user deleted meanwhile), none.
+ */
+export async function recordLogins(db: Executor, logins: readonly LoginWrite[]): Promise<void> {
+  if (logins.length === 0) return;
+  if (logins.length === 1) return recordLogin(db, logins[0]);
+  const values: unknown[] = [logins.map((l) => l.id), logins.map((l) => l.newPasswordHash)];
+  for (const column of AUDIT_COLUMNS) values.push(logins.map((l) => l.audit[column]));
+  for (const column of TOKEN_COLUMNS) values.push(logins.map((l) => l.refreshToken[column]));
+  await runFixed(db, RECORD_LOGINS, values);
 }
 
 export async function deleteUser(db: Executor, id: string): Promise<boolean> {
