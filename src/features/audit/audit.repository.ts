@@ -24,6 +24,14 @@ export async function insertAuditEvent(db: Executor, row: NewAuditRow): Promise<
   await db.insertInto('audit_events').values(row).execute();
 }
 
+/** Several rows in one statement: all of them or none. */
+export async function insertAuditEvents(db: Executor, rows: readonly NewAuditRow[]): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values([...rows])
+    .execute();
+}
+
 export interface AuditFilter {
   limit: number;
   /** Keyset: rows strictly older than this (created_at, id) pair. */

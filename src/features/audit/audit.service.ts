@@ -8,6 +8,7 @@ import type { Db } from '../../db/database.js';
 import type { AuditActorKind } from '../../db/tables/audit.js';
 import type { JsonObject } from '../../db/tables/identity.js';
 import { errors } from '../../lib/app-error.js';
+import { batchPerTurn } from '../../lib/batch-per-turn.js';
 import * as repo from './audit.repository.js';
 
 /** The audited actions; `schema.*`, `upload.*` and `admin.*` are families. */
@@ -61,6 +62,18 @@ export const ANONYMOUS_ACTOR: AuditActor = Object.freeze({ userId: null, kind: '
 /** Appends one event with `executor` (a transaction to commit it with the change it records). */
 export async function recordAudit(executor: Db, event: AuditEventInput): Promise<void> {
   await repo.insertAuditEvent(executor, toAuditRow(event));
+}
+
+/**
+ * `recordAudit` outside any transaction, for events that come in floods (failed logins): the
+ * events recorded in the same event-loop turn are inserted by one statement (src/lib/batch-per-turn.ts).
+ */
+export function createBatchedAudit(db: Db): (event: AuditEventInput) => Promise<void> {
+  const write = batchPerTurn<repo.NewAuditRow>({
+    writeMany: (rows) => repo.insertAuditEvents(db, rows),
+    writeOne: (row) => repo.insertAuditEvent(db, row),
+  });
+  return (event) => write(toAuditRow(event));
 }
 
 /** The row `recordAudit` writes, for a caller that inserts it within one statement of its own. */

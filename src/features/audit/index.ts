@@ -2,6 +2,7 @@
 export {
   ANONYMOUS_ACTOR,
   SYSTEM_ACTOR,
+  createBatchedAudit,
   listAudit,
   purgeExpiredAudit,
   recordAudit,

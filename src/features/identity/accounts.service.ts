@@ -10,7 +10,13 @@ import { errors } from '../../lib/app-error.js';
 import type { PasswordHasher } from '../../lib/password-hasher.js';
 import { validatePassword } from '../../lib/password-validator.js';
 import { recordEvent } from '../events/index.js';
-import { ANONYMOUS_ACTOR, recordAudit, toAuditRow, type AuditActor } from '../audit/index.js';
+import {
+  ANONYMOUS_ACTOR,
+  createBatchedAudit,
+  recordAudit,
+  toAuditRow,
+  type AuditActor,
+} from '../audit/index.js';
 import { identityErrors } from './identity.errors.js';
 import { createLoginWriter } from './login-writer.js';
 import type { AuthContext, PublicUser, RequestMeta, TokenPair, UserRole } from './identity.types.js';
@@ -69,6 +75,8 @@ export function createAccounts(
 ): Accounts {
   const rules = { minLength: deps.config.passwordMinLength };
   const loginWriter = createLoginWriter(deps.db);
+  // A password-guessing flood fails logins by the burst: their audit rows go in together.
+  const recordFailedLogin = createBatchedAudit(deps.db);
   let dummyHash: Promise<string> | null = null;
   // Made up front so the first unknown-email login costs no more than any other.
   const makeDummyHash = (): Promise<string> => (dummyHash ??= hasher.hash(randomBytes(16).toString('hex')));
@@ -138,7 +146,7 @@ export function createAccounts(
       const row = await usersRepo.findUserByEmail(deps.db, email.trim());
       // Every failure writes the same audit row shape, so the log costs the same on each path.
       const failed = async (userId: string | null, reason: string): Promise<never> => {
-        await recordAudit(deps.db, {
+        await recordFailedLogin({
           action: 'auth.login_failed',
           actor: ANONYMOUS_ACTOR,
           target: { type: 'user', id: userId },

@@ -2,8 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/app.js';
-import { toAuditRow } from '../audit/index.js';
-import { call, RELAXED_LIMITS, refreshWith, registerUser } from './identity.test-support.js';
+import { ANONYMOUS_ACTOR, createBatchedAudit, toAuditRow } from '../audit/index.js';
+import {
+  call,
+  RELAXED_LIMITS,
+  refreshWith,
+  registerUser,
+  withoutRequestId,
+} from './identity.test-support.js';
 import { createLoginWriter } from './login-writer.js';
 import { recordLogins, type LoginWrite } from './users.repository.js';
 
@@ -228,5 +234,64 @@ describe('logins that complete together', () => {
     const refreshTokens = responses.map((r) => r.body.refresh_token as string);
     expect(new Set(refreshTokens).size).toBe(6);
     for (const token of refreshTokens) expect((await refreshWith(t.app, token)).status).toBe(200);
+  });
+});
+
+describe('failed logins that come together', () => {
+  it('are each audited, by one statement when they fall in the same turn', async () => {
+    const record = createBatchedAudit(t.deps.db);
+    const marker = uuidv7();
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        record({
+          action: 'auth.login_failed',
+          actor: ANONYMOUS_ACTOR,
+          target: { type: 'user', id: null },
+          meta: { ip: '198.51.100.9', requestId: `${marker}-${i}` },
+          details: { reason: 'unknown_email' },
+        }),
+      ),
+    );
+    const rows = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['request_id', 'created_at', 'details'])
+      .where('request_id', 'like', `${marker}-%`)
+      .orderBy('request_id')
+      .execute();
+    expect(rows.map((r) => r.request_id)).toEqual([1, 2, 3].map((i) => `${marker}-${i}`));
+    expect(rows.every((r) => (r.details as { reason: string }).reason === 'unknown_email')).toBe(true);
+    expect(new Set(rows.map((r) => r.created_at.getTime())).size).toBe(1); // one transaction
+  });
+
+  it('through the API: wrong passwords and unknown emails at once all get the same 401, each audited', async () => {
+    const s = await registerUser(t.app);
+    const attempts = [
+      { email: s.email, password: 'not-the-password-1' },
+      { email: `nobody-${uuidv7()}@example.com`, password: 'whatever-password-2' },
+      { email: s.email, password: 'not-the-password-3' },
+      { email: `nobody-${uuidv7()}@example.com`, password: 'whatever-password-4' },
+    ];
+    const responses = await Promise.all(
+      attempts.map((body) => call(t.app, 'POST', '/api/v1/auth/login', { body })),
+    );
+    expect(responses.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect(new Set(responses.map((r) => JSON.stringify(withoutRequestId(r.body)))).size).toBe(1);
+    const rows = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['request_id', 'details'])
+      .where('action', '=', 'auth.login_failed')
+      .where(
+        'request_id',
+        'in',
+        responses.map((r) => r.headers['x-request-id'] as string),
+      )
+      .execute();
+    const reasons = new Map(rows.map((r) => [r.request_id, (r.details as { reason: string }).reason]));
+    expect(responses.map((r) => reasons.get(r.headers['x-request-id'] as string))).toEqual([
+      'wrong_password',
+      'unknown_email',
+      'wrong_password',
+      'unknown_email',
+    ]);
   });
 });
