@@ -258,7 +258,6 @@ export interface LoginWrite {
  */
 export async function recordLogins(db: Executor, logins: readonly LoginWrite[]): Promise<void> {
   if (logins.length === 0) return;
-  if (logins.length === 1) return recordLogin(db, logins[0]);
   const values: unknown[] = [logins.map((l) => l.id), logins.map((l) => l.newPasswordHash)];
   for (const column of AUDIT_COLUMNS) values.push(logins.map((l) => l.audit[column]));
   for (const column of TOKEN_COLUMNS) values.push(logins.map((l) => l.refreshToken[column]));
