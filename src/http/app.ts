@@ -51,10 +51,11 @@ function trustProxyOption(
 
 export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = deps;
+  const logController = new RequestLogController();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: generateRequestId,
-    logController: new RequestLogController(),
+    logController,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
     // Proxies and clients retrying slow uploads should not hold sockets forever.
@@ -65,6 +66,13 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     frameworkErrors: (error, request, reply) => {
       void (reply as FastifyReply).send(handleError(error, request, reply));
     },
+  });
+
+  // Completion lines wait for the end of their event-loop iteration (log-controller.ts): none is
+  // left unwritten when the app closes.
+  app.addHook('onClose', (_instance, done) => {
+    logController.flush();
+    done();
   });
 
   app.addHook('onRequest', (request, reply, done) => {

@@ -19,6 +19,8 @@ class MemoryStream extends Writable {
 }
 
 const stream = new MemoryStream();
+/** Request completion lines are written at the end of the event-loop iteration (log-controller.ts). */
+const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const config = loadConfig({ INTAKE_ENV: 'test', LOG_LEVEL: 'trace' });
 let t: TestApp;
 
@@ -37,6 +39,7 @@ describe('logs', () => {
       headers: { 'x-request-id': 'log-test-1' },
     });
     expect(res.statusCode).toBe(200);
+    await endOfTurn();
     const lines = stream.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const completed = lines.find((l) => l.request_id === 'log-test-1' && l.msg === 'request completed');
     expect(completed).toMatchObject({
@@ -46,6 +49,44 @@ describe('logs', () => {
     });
     // Query strings may carry one-time tokens: never logged.
     expect(stream.text).not.toContain('secret-query');
+  });
+
+  it('write completion lines at the end of the iteration, in completion order, and all of them on close', async () => {
+    const app = await buildApp(t.deps, {
+      register: (instance) => {
+        instance.get('/_test/wait/:ms', async (request) => {
+          await new Promise((resolve) => setTimeout(resolve, Number((request.params as { ms: string }).ms)));
+          return { ok: true };
+        });
+      },
+    });
+    const completed = (prefix: string) =>
+      stream.lines
+        .map((l) => JSON.parse(l) as { msg?: string; request_id?: string; res?: { statusCode: number } })
+        .filter((l) => l.msg === 'request completed' && l.request_id?.startsWith(prefix))
+        .map((l) => l.request_id);
+    try {
+      const ids = ['order-slow', 'order-fast', 'order-mid'];
+      await Promise.all(
+        [60, 0, 30].map((ms, i) =>
+          app.inject({ method: 'GET', url: `/_test/wait/${ms}`, headers: { 'x-request-id': ids[i] } }),
+        ),
+      );
+      await endOfTurn();
+      expect(completed('order-')).toEqual(['order-fast', 'order-mid', 'order-slow']);
+
+      // A request that finishes right before close still gets its line, with nothing awaited after.
+      const last = await app.inject({
+        method: 'GET',
+        url: '/health',
+        headers: { 'x-request-id': 'close-1' },
+      });
+      expect(last.statusCode).toBe(200);
+      expect(completed('close-')).toEqual([]);
+    } finally {
+      await app.close();
+    }
+    expect(completed('close-')).toEqual(['close-1']);
   });
 
   it('never contain passwords or tokens through register, login, refresh and logout', async () => {
@@ -108,6 +149,7 @@ describe('logs', () => {
     });
     expect(malformed.statusCode).toBe(400);
 
+    await endOfTurn();
     expect(stream.lines.length).toBeGreaterThan(10);
     const secrets = [
       password,
@@ -177,6 +219,7 @@ describe('logs', () => {
         },
       });
       expect(res.statusCode).toBe(200);
+      await endOfTurn();
       const text = stream.text;
       expect(text).toContain('kept@example.com');
       expect(text).toContain('[redacted]');

@@ -61,6 +61,8 @@ describe('AI privacy', () => {
       { header: 'Wohnort-Geheim', samples: ['Bern', `Long-${'x'.repeat(75)}`, 'Genf', 'Chur', 'Zug'] },
     ]);
 
+    // Request completion lines are written at the end of the event-loop iteration.
+    await new Promise((resolve) => setImmediate(resolve));
     const log = lines.join('\n');
     const request = lines
       .map((l) => JSON.parse(l) as Record<string, unknown>)

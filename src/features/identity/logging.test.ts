@@ -34,6 +34,8 @@ describe('identity logging', () => {
       .execute();
     await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refresh_token: s.refreshToken } });
 
+    // Request completion lines are written at the end of the event-loop iteration.
+    await new Promise((resolve) => setImmediate(resolve));
     const log = lines.join('\n');
     expect(lines.length).toBeGreaterThan(5);
     expect(log).toContain('refresh token reuse detected');

@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import client from 'prom-client';
+import { createEndOfTurnQueue } from '../../lib/end-of-turn.js';
 
 // One set per process: prom-client refuses duplicates, and tests build many apps in one process.
 if (client.register.getSingleMetric('process_cpu_user_seconds_total') === undefined) {
@@ -34,16 +35,31 @@ const httpDuration =
 // A constant, not an inline literal, so this compiles with or without the access plugin's option.
 const PUBLIC = { requires: 'public' } as const;
 
+interface Observation {
+  labels: { method: string; route: string; status: string };
+  seconds: number;
+}
+
+function record({ labels, seconds }: Observation): void {
+  httpRequests.inc(labels);
+  httpDuration.observe(labels, seconds);
+}
+
 const plugin: FastifyPluginAsync = async (app) => {
-  app.addHook('onResponse', async (request, reply) => {
+  // Counted at the end of the event-loop iteration with the other responses finished in it
+  // (src/lib/end-of-turn.ts), and before every scrape, so a scrape never misses one.
+  const observations = createEndOfTurnQueue(record);
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics') return;
-    const labels = { method: request.method, route, status: String(reply.statusCode) };
-    httpRequests.inc(labels);
-    httpDuration.observe(labels, reply.elapsedTime / 1000);
+    if (route !== '/metrics') {
+      const labels = { method: request.method, route, status: String(reply.statusCode) };
+      observations.push({ labels, seconds: reply.elapsedTime / 1000 });
+    }
+    done();
   });
 
   app.get('/metrics', { config: PUBLIC, schema: { hide: true } }, async (_request, reply) => {
+    observations.flush();
     const body = await client.register.metrics();
     return reply.type(client.register.contentType).send(body);
   });
