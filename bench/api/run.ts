@@ -3,7 +3,7 @@
  * (when installed: `apt-get install wrk`) or autocannon, then prints a table of req/s, p50 and p99.
  *
  *   npx tsx bench/api/run.ts [--duration 10] [--warmup 15] [--connections 64] [--dist] [--log-level info]
- *                            [--tool wrk|autocannon] [--only health,me,login,mixed] [--repeat 1]
+ *                            [--tool wrk|autocannon] [--only health,me,login,mixed] [--repeat 1] [--unpinned]
  *
  * `--repeat N` measures everything N times on the same warm server and prints each row's median
  * and range, and the login / bare ratio of every round (each against the bare rates measured
@@ -13,6 +13,14 @@
  * figures: wrk (C, one thread) costs a fraction of what autocannon (JavaScript) does per request,
  * which matters most for login, where every core-millisecond not spent hashing is lost throughput.
  * The tool used is printed with the table.
+ *
+ * wrk runs pinned to the last CPU (`taskset`, when installed and there are at least 2 CPUs);
+ * `--unpinned` lets the kernel place it. Unpinned, on loopback, the kernel often stacks wrk and the
+ * server's event loop on one core while the other idles: each response wakes wrk with a "sync"
+ * wakeup, which pulls it onto the server's core. Measured on the 2-core VM with users/me, 5 s
+ * runs alternated on one server: unpinned 7,645-13,223 req/s, in the worst run one core 80%
+ * idle and the other 99% busy; wrk pinned 11,934-12,711 with its own core 50-70% idle. In
+ * production clients are not on the server's cores, so the pinned figure is the server's.
  *
  * `--cpu-prof` writes a V8 profile of the server to bench/out/ (open it in Chrome DevTools, or
  * `npx tsx bench/api/top-functions.ts bench/out/<file>.cpuprofile`).
@@ -46,6 +54,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     tool: { type: 'string' },
     repeat: { type: 'string', default: '1' },
+    unpinned: { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -138,6 +147,13 @@ function findWrk(): Promise<string | null> {
 
 let tool: 'wrk' | 'autocannon' = 'autocannon';
 
+/** The `taskset` prefix that pins wrk to the last CPU, or [] when not pinning (see the top). */
+let pinPrefix: string[] = [];
+
+function findTaskset(): Promise<boolean> {
+  return new Promise((resolve) => execFile('taskset', ['--version'], (err) => resolve(!err)));
+}
+
 /** Lua for wrk: the request (method, headers, body) and a JSON summary printed at the end. */
 function wrkScript(opts: autocannon.Options): string {
   const lua = (value: string) => JSON.stringify(value); // ASCII JSON strings are valid Lua strings
@@ -165,11 +181,9 @@ async function loadWithWrk(name: string, target: string, opts: autocannon.Option
     const connections = opts.connections ?? CONNECTIONS;
     const duration = opts.duration ?? DURATION;
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(
-        'wrk',
-        ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', script, String(opts.url)],
-        (err, out) => (err ? reject(err) : resolve(out)),
-      );
+      const wrk = ['wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', script];
+      const [command, ...rest] = [...pinPrefix, ...wrk, String(opts.url)];
+      execFile(command as string, rest, (err, out) => (err ? reject(err) : resolve(out)));
     });
     const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
     if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
@@ -302,6 +316,10 @@ async function main(): Promise<void> {
   tool = args.tool === 'autocannon' ? 'autocannon' : (await findWrk()) ? 'wrk' : 'autocannon';
   if (args.tool === 'wrk' && tool !== 'wrk')
     throw new Error('--tool wrk: wrk is not installed (apt-get install wrk)');
+  const cpus = availableParallelism();
+  if (tool === 'wrk' && !args.unpinned && cpus >= 2 && (await findTaskset())) {
+    pinPrefix = ['taskset', '-c', String(cpus - 1)];
+  }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   console.log(
@@ -371,7 +389,7 @@ async function main(): Promise<void> {
   }
   console.log(
     `\nnode ${process.version}, ${availableParallelism()} CPUs, ${DURATION} s per run, ` +
-      `${WARMUP} s login warm-up, load generator ${tool}, UV_THREADPOOL_SIZE=${poolSize}, load average at start ${loadAtStart}, at end ${loadavg()[0].toFixed(1)}`,
+      `${WARMUP} s login warm-up, load generator ${tool}${pinText()}, UV_THREADPOOL_SIZE=${poolSize}, load average at start ${loadAtStart}, at end ${loadavg()[0].toFixed(1)}`,
   );
   if (rounds.length === 1) {
     printTable(rounds[0]);
@@ -387,6 +405,11 @@ async function main(): Promise<void> {
         `median ${median(ratios).toFixed(0)}% (each round against the faster bare row measured around it)`,
     );
   }
+}
+
+function pinText(): string {
+  if (tool !== 'wrk') return '';
+  return pinPrefix.length > 0 ? ` pinned to CPU ${pinPrefix[2]}` : ' (unpinned)';
 }
 
 /** Logins per second over the faster bare rate of the same round, in percent; null without both. */
