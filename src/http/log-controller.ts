@@ -11,6 +11,7 @@
  */
 import { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { pino } from 'pino';
 import { createEndOfTurnQueue } from '../lib/end-of-turn.js';
 
 interface CompletionLine {
@@ -23,6 +24,12 @@ interface RequestSummary {
   method: string;
   url: string;
   ip: string;
+}
+
+/** Whether `log` writes lines of `level` (its level may be the route's own); `silent` writes none. */
+function writes(log: FastifyBaseLogger, level: 'info' | 'error'): boolean {
+  const threshold = pino.levels.values[log.level] ?? Number.POSITIVE_INFINITY;
+  return threshold <= pino.levels.values[level];
 }
 
 function writeLine({ log, error, line }: CompletionLine): void {
@@ -47,7 +54,7 @@ export class RequestLogController extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    if (this.isLogDisabled(request)) return;
+    if (this.isLogDisabled(request) || !writes(reply.log, error ? 'error' : 'info')) return;
     this.#pending.push({
       log: reply.log,
       error,
@@ -59,7 +66,7 @@ export class RequestLogController extends LogController {
     });
   }
 
-  /** Writes the completion lines not yet written (on close; tests before reading the log). */
+  /** Writes the completion lines not yet written (the app's onClose hook calls it). */
   flush(): void {
     this.#pending.flush();
   }

@@ -164,6 +164,31 @@ describe('logs', () => {
     for (const secret of secrets) expect(stream.text).not.toContain(secret);
   });
 
+  it('at warn, write no completion line for a success, and still the lines a request logs itself', async () => {
+    const quiet = new MemoryStream();
+    const warnConfig = loadConfig({ INTAKE_ENV: 'test', LOG_LEVEL: 'warn' });
+    const w = await buildTestApp({ LOG_LEVEL: 'warn' }, { logger: createLogger(warnConfig, quiet) });
+    const app = await buildApp(w.deps, {
+      register: (instance) => {
+        instance.get('/_test/warns', async (request) => {
+          request.log.warn('a warning of its own');
+          return { ok: true };
+        });
+      },
+    });
+    try {
+      expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/_test/warns' })).statusCode).toBe(200);
+      await endOfTurn();
+      const msgs = quiet.lines.map((l) => (JSON.parse(l) as { msg?: string }).msg);
+      expect(msgs).toContain('a warning of its own');
+      expect(msgs).not.toContain('request completed');
+    } finally {
+      await app.close();
+      await w.close();
+    }
+  });
+
   it('log unexpected errors with their stack, which the client never sees', async () => {
     const app = await buildApp(t.deps, {
       register: (instance) => {
