@@ -14,6 +14,7 @@ import {
   removeUploadFilesOfDeletedUser,
   uploadsPlugin,
 } from '../features/uploads/index.js';
+import { batchResponseWrites } from './batched-writes.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { healthRoutes } from './plugins/health.routes.js';
 import openapiPlugin from './plugins/openapi.plugin.js';
@@ -68,9 +69,11 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}): Promi
     },
   });
 
-  // Completion lines wait for the end of their event-loop iteration (log-controller.ts): none is
-  // left unwritten when the app closes.
+  // Responses, and completion lines, wait for the end of their event-loop iteration
+  // (batched-writes.ts, log-controller.ts): none is left unwritten when the app closes.
+  const responseWrites = batchResponseWrites(app.server);
   app.addHook('onClose', (_instance, done) => {
+    responseWrites.flush();
     logController.flush();
     done();
   });
