@@ -381,7 +381,7 @@ async function main(): Promise<void> {
         rows.push(login, health);
       }
       rounds.push(rows);
-      if (REPEAT > 1) console.log(`round ${round + 1}/${REPEAT} done${ratioText(rows)}`);
+      if (REPEAT > 1) console.log(`round ${round + 1}/${REPEAT}: ${roundText(rows)}`);
     }
   } finally {
     server.kill('SIGTERM');
@@ -419,9 +419,11 @@ function loginRatio(rows: Row[]): number | null {
   return bare && login ? (login.rps / bare.rps) * 100 : null;
 }
 
-function ratioText(rows: Row[]): string {
+/** One round's rows on a line (req/s, p99 ms), so a slow round shows which run it was. */
+function roundText(rows: Row[]): string {
+  const runs = rows.map((r) => `${r.name.trim()} ${r.rps.toFixed(0)}/s p99 ${r.p99}`).join('; ');
   const ratio = loginRatio(rows);
-  return ratio === null ? '' : `: login / bare ${ratio.toFixed(0)}%`;
+  return ratio === null ? runs : `${runs}; login / bare ${ratio.toFixed(0)}%`;
 }
 
 function median(values: number[]): number {

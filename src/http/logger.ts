@@ -5,6 +5,7 @@
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { stdoutLines } from './log-destination.js';
 import { redactSecrets } from './log-redaction.js';
 
 /** Builds the app logger. `destination` defaults to stdout; tests pass a memory stream. */
@@ -22,7 +23,6 @@ export function createLogger(config: Config, destination?: DestinationStream): L
       log: (object: Record<string, unknown>) => redactSecrets(object),
     },
   };
-  // stdout is written asynchronously: a synchronous write per line was a syscall per request on
-  // the hot path. pino flushes it on a normal exit.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // stdout: asynchronous, one write per event-loop iteration (log-destination.ts).
+  return pino(options, destination ?? stdoutLines());
 }

@@ -1,6 +1,6 @@
 /** Work deferred to the end of the event-loop iteration, run in one go. */
 import { describe, expect, it } from 'vitest';
-import { createEndOfTurnQueue } from './end-of-turn.js';
+import { createEndOfTurnBatch, createEndOfTurnQueue } from './end-of-turn.js';
 
 const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -54,5 +54,22 @@ describe('end-of-turn queue', () => {
     expect(() => queue.flush()).toThrow('bad 2');
     expect(ran).toEqual([1, 3, 5]);
     expect(queue.size).toBe(0);
+  });
+});
+
+describe('end-of-turn batch', () => {
+  it('hands the items of one iteration to run together, in push order, and skips empty iterations', async () => {
+    const batches: string[][] = [];
+    const batch = createEndOfTurnBatch((items: string[]) => batches.push(items));
+    batch.push('a');
+    await Promise.resolve();
+    batch.push('b');
+    expect(batches).toEqual([]);
+    await endOfTurn();
+    await endOfTurn();
+    batch.push('c');
+    batch.flush();
+    batch.flush();
+    expect(batches).toEqual([['a', 'b'], ['c']]);
   });
 });

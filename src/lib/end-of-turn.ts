@@ -25,14 +25,7 @@ export interface EndOfTurnQueue<T> {
 }
 
 export function createEndOfTurnQueue<T>(run: (item: T) => void): EndOfTurnQueue<T> {
-  let items: T[] = [];
-  let scheduled: NodeJS.Immediate | null = null;
-
-  function flush(): void {
-    if (scheduled) clearImmediate(scheduled);
-    scheduled = null;
-    const batch = items;
-    items = [];
+  return createEndOfTurnBatch((batch: T[]) => {
     let failure: { error: unknown } | null = null;
     for (const item of batch) {
       try {
@@ -42,6 +35,24 @@ export function createEndOfTurnQueue<T>(run: (item: T) => void): EndOfTurnQueue<
       }
     }
     if (failure) throw failure.error;
+  });
+}
+
+/**
+ * The same, for work that takes the iteration's items together: `run` gets all of them at once,
+ * in push order (and is not called for an iteration with none).
+ */
+export function createEndOfTurnBatch<T>(run: (items: T[]) => void): EndOfTurnQueue<T> {
+  let items: T[] = [];
+  let scheduled: NodeJS.Immediate | null = null;
+
+  function flush(): void {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = null;
+    if (items.length === 0) return;
+    const batch = items;
+    items = [];
+    run(batch);
   }
 
   return {
