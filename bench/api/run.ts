@@ -5,9 +5,10 @@
  *   npx tsx bench/api/run.ts [--duration 10] [--warmup 15] [--connections 64] [--dist] [--log-level info]
  *                            [--tool wrk|autocannon] [--only health,me,login,mixed] [--repeat 1] [--unpinned]
  *
- * `--repeat N` measures everything N times on the same warm server and prints each row's median
- * and range, and the login / bare ratio of every round (each against the bare rates measured
- * around it) with their median: on a shared 2-core machine single runs move by ±10-30%.
+ * `--repeat N` measures everything N times on the same warm server, prints each round's figures
+ * as it ends, then each row's median and range, and the login / bare ratio of every round (each
+ * against the bare rates measured around it) with their median: on a shared 2-core machine single
+ * runs move by ±10-30%.
  *
  * The load generator shares the two cores with the server, so its own CPU comes off the server's
  * figures: wrk (C, one thread) costs a fraction of what autocannon (JavaScript) does per request,
