@@ -1,6 +1,8 @@
 /**
  * API benchmark: starts the real server (`intake serve`, one process) and measures with wrk
  * (when installed: `apt-get install wrk`) or autocannon, then prints a table of req/s, p50 and p99.
+ * Next to users/me it measures a bare `node:http` server (startBareHttp): the host's speed that
+ * minute, so users/me / node:http separates a slow server from a slow host.
  *
  *   npx tsx bench/api/run.ts [--duration 10] [--warmup 15] [--connections 64] [--dist] [--log-level info]
  *                            [--tool wrk|autocannon] [--only health,me,login,mixed] [--repeat 1] [--unpinned]
@@ -126,6 +128,28 @@ async function startServer(port: number): Promise<ChildProcess> {
   }
   child.kill('SIGTERM');
   throw new Error('server did not become ready within 120 s');
+}
+
+/**
+ * A bare `node:http` server in its own process answering every request with a JSON body the size
+ * of users/me's: no framework, no logging, no auth. Measured next to users/me in every round, it
+ * is the host's speed at that minute: on a shared VM a slow minute slows both alike, and
+ * users/me / bare shows what the server itself costs.
+ */
+async function startBareHttp(port: number): Promise<ChildProcess> {
+  const code = `
+    const body = JSON.stringify({ id: '01a24c31-c58d-7fa3-9d58-f28879f1002f', email: 'bench@example.com',
+      first_name: '', last_name: '', role: 'user', is_active: true, email_verified_at: null,
+      last_login_at: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+    require('node:http')
+      .createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end(body); })
+      .listen(${port}, '127.0.0.1', () => process.send('ready'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare node:http server exited with code ${code}`)));
+  });
+  return child;
 }
 
 async function post(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -326,7 +350,10 @@ async function main(): Promise<void> {
   console.log(
     `starting intake serve on ${base} (${args.dist ? 'dist' : 'tsx'}, LOG_LEVEL=${args['log-level']}) ...`,
   );
+  const want = (name: string) => !args.only || args.only.split(',').includes(name);
   const server = await startServer(port);
+  const barePort = await freePort();
+  const bare = want('me') ? await startBareHttp(barePort) : null;
   const rounds: Row[][] = [];
   const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   try {
@@ -340,7 +367,6 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: loginBody,
     };
-    const want = (name: string) => !args.only || args.only.split(',').includes(name);
 
     // A few seconds of each before measuring it, discarded: right after start the server is still
     // compiling its hot paths and warming its worker threads (measured with wrk: /health p99 24-105
@@ -361,6 +387,10 @@ async function main(): Promise<void> {
       if (want('me')) {
         if (WARMUP > 0) await warm(meOpts);
         rows.push(await load('GET /api/v1/users/me', '≥ 10,000 req/s, p99 < 25 ms', meOpts));
+        // Right after, the host's speed that minute (see startBareHttp).
+        const bareOpts = { url: `http://127.0.0.1:${barePort}/`, duration: Math.min(DURATION, 5) };
+        if (round === 0 && WARMUP > 0) await load('warm-up', '', { ...bareOpts, duration: 2 });
+        rows.push(await load(HOST_SPEED_ROW, '(host speed)', bareOpts));
       }
       if ((want('login') || want('mixed')) && WARMUP > 0) {
         // At ~150 logins/s the login path needs a while before V8 has optimised it (measured: the
@@ -385,6 +415,7 @@ async function main(): Promise<void> {
       if (REPEAT > 1) console.log(`round ${round + 1}/${REPEAT}: ${roundText(rows)}`);
     }
   } finally {
+    bare?.kill('SIGTERM');
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
   }
@@ -396,6 +427,9 @@ async function main(): Promise<void> {
     printTable(rounds[0]);
     const ratio = loginRatio(rounds[0]);
     if (ratio !== null) console.log(`login / bare hash rate: ${ratio.toFixed(0)}% (of the faster bare row)`);
+    const me = meRatio(rounds[0]);
+    if (me !== null)
+      console.log(`users/me / node:http alone: ${me.toFixed(0)}% (the host's speed divides out)`);
     return;
   }
   printTable(summarise(rounds), true);
@@ -406,11 +440,28 @@ async function main(): Promise<void> {
         `median ${median(ratios).toFixed(0)}% (each round against the faster bare row measured around it)`,
     );
   }
+  const meRatios = rounds.map(meRatio).filter((r): r is number => r !== null);
+  if (meRatios.length > 0) {
+    console.log(
+      `users/me / node:http alone per round: ${meRatios.map((r) => `${r.toFixed(0)}%`).join(', ')}; ` +
+        `median ${median(meRatios).toFixed(0)}% (each against the bare server measured right after it: ` +
+        `a slow minute on the host slows both)`,
+    );
+  }
 }
 
 function pinText(): string {
   if (tool !== 'wrk') return '';
   return pinPrefix.length > 0 ? ` pinned to CPU ${pinPrefix[2]}` : ' (unpinned)';
+}
+
+const HOST_SPEED_ROW = '  node:http alone, same body';
+
+/** users/me's req/s over the bare node:http server's right after it, in percent; null without both. */
+function meRatio(rows: Row[]): number | null {
+  const me = rows.find((r) => r.name === 'GET /api/v1/users/me');
+  const host = rows.find((r) => r.name === HOST_SPEED_ROW);
+  return me && host ? (me.rps / host.rps) * 100 : null;
 }
 
 /** Logins per second over the faster bare rate of the same round, in percent; null without both. */
@@ -423,8 +474,11 @@ function loginRatio(rows: Row[]): number | null {
 /** One round's rows on a line (req/s, p99 ms), so a slow round shows which run it was. */
 function roundText(rows: Row[]): string {
   const runs = rows.map((r) => `${r.name.trim()} ${r.rps.toFixed(0)}/s p99 ${r.p99}`).join('; ');
-  const ratio = loginRatio(rows);
-  return ratio === null ? runs : `${runs}; login / bare ${ratio.toFixed(0)}%`;
+  const ratios = [
+    [meRatio(rows), 'users/me / node:http'],
+    [loginRatio(rows), 'login / bare'],
+  ].filter(([ratio]) => ratio !== null) as [number, string][];
+  return [runs, ...ratios.map(([ratio, label]) => `${label} ${ratio.toFixed(0)}%`)].join('; ');
 }
 
 function median(values: number[]): number {
