@@ -85,6 +85,8 @@ interface Row {
   target: string;
   /** With --repeat: the lowest and highest req/s of the rounds. */
   range?: string;
+  /** The longest the idle stall probe's timer came late during the run, in ms (see startStallProbe). */
+  stall?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -151,6 +153,55 @@ async function startBareHttp(port: number): Promise<ChildProcess> {
     child.once('exit', (code) => reject(new Error(`bare node:http server exited with code ${code}`)));
   });
   return child;
+}
+
+/** The idle stall probe's timer period, and the lateness below which it does not report a tick. */
+const PROBE_EVERY_MS = 5;
+const PROBE_REPORT_MS = 3;
+
+/** Late ticks of the idle stall probe: when (wall clock, ms) and by how much (ms). */
+const stalls: { at: number; late: number }[] = [];
+
+/**
+ * A process that takes no part in the benchmark: a 5 ms timer, reporting every tick that came
+ * late. Its worst lateness during a run is the longest an ordinary (nice 0) process waited for a
+ * core then, whatever the server did. With both cores saturated every such process sometimes waits
+ * at the same instant, idle ones included: measured on the 2-core VM, 20-35 ms about once a
+ * minute, at the same millisecond in 6 processes (one a server taking no requests) and in a probe
+ * pinned to each core, while a real-time-priority probe on each core was on time. The server's
+ * event loop is such a process, so when a run's p99 is high, its stall says whether everything on
+ * the machine was waiting too.
+ */
+async function startStallProbe(): Promise<ChildProcess> {
+  const code = `
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      const late = now - last - ${PROBE_EVERY_MS};
+      if (late > ${PROBE_REPORT_MS}) process.send({ at: performance.timeOrigin + now, late });
+      last = now;
+    }, ${PROBE_EVERY_MS});
+    process.send('ready');`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`stall probe exited with code ${code}`)));
+  });
+  child.on('message', (message) => {
+    if (typeof message === 'object' && message !== null) stalls.push(message as (typeof stalls)[number]);
+  });
+  return child;
+}
+
+/** Runs `run` and adds to its row the idle stall probe's worst lateness while it ran. */
+async function withStall(run: () => Promise<Row>): Promise<Row> {
+  const start = Date.now();
+  const row = await run();
+  const end = Date.now();
+  // A stall reaches us when its late tick fires: give a stall at the very end time to arrive.
+  await new Promise((r) => setTimeout(r, 4 * PROBE_EVERY_MS));
+  const during = stalls.filter((s) => s.at >= start && s.at - s.late <= end).map((s) => s.late);
+  return { ...row, stall: Math.round(Math.max(0, ...during)) };
 }
 
 async function post(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -229,7 +280,12 @@ async function loadWithWrk(name: string, target: string, opts: autocannon.Option
 }
 
 function load(name: string, target: string, opts: autocannon.Options): Promise<Row> {
-  if (tool === 'wrk') return loadWithWrk(name, target, opts);
+  return withStall(() =>
+    tool === 'wrk' ? loadWithWrk(name, target, opts) : loadWithAutocannon(name, target, opts),
+  );
+}
+
+function loadWithAutocannon(name: string, target: string, opts: autocannon.Options): Promise<Row> {
   return new Promise((resolve, reject) => {
     autocannon({ duration: DURATION, connections: CONNECTIONS, ...opts }, (err, result) => {
       if (err) return reject(err);
@@ -292,14 +348,16 @@ async function bareHashRate(kind: 'library' | 'threads', seconds: number): Promi
 /** Both bare rates, each the mean of a run before and a run after `during`, so drift skews both sides alike. */
 async function aroundBare(during: () => Promise<Row>): Promise<Row[]> {
   const seconds = Math.min(DURATION, 5);
-  const before = [await bareHashRate('library', seconds), await bareHashRate('threads', seconds)];
+  const bareRate = (kind: 'library' | 'threads') => withStall(() => bareHashRate(kind, seconds));
+  const before = [await bareRate('library'), await bareRate('threads')];
   const row = await during();
-  const after = [await bareHashRate('threads', seconds), await bareHashRate('library', seconds)];
+  const after = [await bareRate('threads'), await bareRate('library')];
   const mean = (a: Row, b: Row): Row => ({
     ...a,
     rps: (a.rps + b.rps) / 2,
     p50: Math.round((a.p50 + b.p50) / 2),
     p99: Math.max(a.p99, b.p99),
+    stall: Math.max(a.stall ?? 0, b.stall ?? 0),
   });
   return [mean(before[0], after[1]), mean(before[1], after[0]), row];
 }
@@ -314,10 +372,11 @@ function printTable(rows: Row[], summary = false): void {
         'range',
         'p50 ms (median)',
         'p99 ms (highest)',
+        'stall ms (highest)',
         'errors',
         'target',
       ]
-    : ['benchmark', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'target'];
+    : ['benchmark', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'stall ms', 'errors', 'target'];
   const lines = rows.map((r) => [
     r.name,
     String(r.connections),
@@ -325,6 +384,7 @@ function printTable(rows: Row[], summary = false): void {
     ...(summary ? [r.range ?? ''] : []),
     String(r.p50),
     String(r.p99),
+    r.stall === undefined ? '' : String(r.stall),
     String(r.errors),
     r.target,
   ]);
@@ -355,6 +415,7 @@ async function main(): Promise<void> {
   const server = await startServer(port);
   const barePort = await freePort();
   const bare = want('me') ? await startBareHttp(barePort) : null;
+  const stallProbe = await startStallProbe();
   const rounds: Row[][] = [];
   const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   try {
@@ -423,12 +484,17 @@ async function main(): Promise<void> {
     }
   } finally {
     bare?.kill('SIGTERM');
+    stallProbe.kill('SIGTERM');
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
   }
   console.log(
     `\nnode ${process.version}, ${availableParallelism()} CPUs, ${DURATION} s per run, ` +
       `${WARMUP} s login warm-up, load generator ${tool}${pinText()}, UV_THREADPOOL_SIZE=${poolSize}, load average at start ${loadAtStart}, at end ${loadavg()[0].toFixed(1)}`,
+  );
+  console.log(
+    `stall: the longest an idle process outside the benchmark (a ${PROBE_EVERY_MS} ms timer) waited past its ` +
+      'time during the run, as every ordinary process on the machine did then, the server included',
   );
   if (rounds.length === 1) {
     printTable(rounds[0]);
@@ -505,7 +571,9 @@ function loginRatio(rows: Row[]): number | null {
 
 /** One round's rows on a line (req/s, p99 ms), so a slow round shows which run it was. */
 function roundText(rows: Row[]): string {
-  const runs = rows.map((r) => `${r.name.trim()} ${r.rps.toFixed(0)}/s p99 ${r.p99}`).join('; ');
+  const runs = rows
+    .map((r) => `${r.name.trim()} ${r.rps.toFixed(0)}/s p99 ${r.p99} stall ${r.stall ?? 0}`)
+    .join('; ');
   const ratios = [
     [meRatio(rows), 'users/me / node:http'],
     [loginRatio(rows), 'login / bare'],
@@ -530,6 +598,7 @@ function summarise(rounds: Row[][]): Row[] {
       range: `${Math.min(...rps).toFixed(0)}–${Math.max(...rps).toFixed(0)}`,
       p50: Math.round(median(same.map((r) => r.p50))),
       p99: Math.max(...same.map((r) => r.p99)),
+      stall: Math.max(...same.map((r) => r.stall ?? 0)),
       errors: same.reduce((sum, r) => sum + r.errors, 0),
     };
   });
