@@ -147,10 +147,15 @@ async function startBareHttp(port: number): Promise<ChildProcess> {
     require('node:http')
       .createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end(body); })
       .listen(${port}, '127.0.0.1', () => process.send('ready'));`;
+  return startHelper(code, 'bare node:http server');
+}
+
+/** Runs `code` in its own Node process and resolves once it has sent its first IPC message. */
+async function startHelper(code: string, what: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`bare node:http server exited with code ${code}`)));
+    child.once('exit', (exitCode) => reject(new Error(`${what} exited with code ${exitCode}`)));
   });
   return child;
 }
@@ -182,11 +187,7 @@ async function startStallProbe(): Promise<ChildProcess> {
       last = now;
     }, ${PROBE_EVERY_MS});
     process.send('ready');`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`stall probe exited with code ${code}`)));
-  });
+  const child = await startHelper(code, 'stall probe');
   child.on('message', (message) => {
     if (typeof message === 'object' && message !== null) stalls.push(message as (typeof stalls)[number]);
   });
